@@ -1,0 +1,72 @@
+"""Check: load, validate and apply the cross-file rules to a workspace.
+
+This module orchestrates the stages; each stage lives in its own module.
+Problems are data in the :class:`CheckResult`; nothing here prints or exits.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from specgen.config import Settings, read_config
+from specgen.diagnostics import Diagnostic, Severity, sort_diagnostics
+from specgen.loader import Document, load_workspace
+from specgen.locate import locate_all
+from specgen.model import Workspace, build_workspace
+from specgen.rules import check_rules
+from specgen.schema import placeholders, validate
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """The outcome of checking a workspace."""
+
+    settings: Settings
+    documents: list[Document]
+    diagnostics: list[Diagnostic]
+    #: The typed model; ``None`` when errors keep it from being built.
+    workspace: Workspace | None
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.severity is Severity.ERROR]
+
+    @property
+    def warnings(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.severity is Severity.WARNING]
+
+    @property
+    def success(self) -> bool:
+        """No errors, and no warnings either in strict mode."""
+        return not self.errors and not (self.settings.strict and self.warnings)
+
+
+def resolve_settings(workspace: Path | str = ".", **overrides: object) -> tuple[Settings, list[Diagnostic]]:
+    """Settings from defaults, ``specgen.yaml`` and explicit overrides, in that order."""
+    root = Path(workspace).resolve()
+    from_file, problems = read_config(root)
+    given = {k: v for k, v in overrides.items() if v is not None}
+    return Settings.for_workspace(root, **{**from_file, **given}), problems
+
+
+def check(workspace: Path | str = ".", *, settings: Settings | None = None, strict: bool | None = None) -> CheckResult:
+    """Check every spec of a workspace and return all findings at once."""
+    config_problems: list[Diagnostic] = []
+    if settings is None:
+        settings, config_problems = resolve_settings(workspace, strict=strict)
+    loaded = load_workspace(settings.specs_dir, settings.workspace, settings.limits)
+    diagnostics = [*config_problems, *loaded.diagnostics]
+    valid: list[Document] = []
+    for document in loaded.documents:
+        problems = validate(document)
+        diagnostics.extend(problems)
+        diagnostics.extend(placeholders(document))
+        if not problems:
+            valid.append(document)
+    diagnostics.extend(check_rules(loaded.documents, valid))
+    texts = {d.path: d.text for d in loaded.documents}
+    diagnostics = sort_diagnostics(locate_all(diagnostics, texts))
+    has_errors = any(d.severity is Severity.ERROR for d in diagnostics)
+    model = None if has_errors else build_workspace(valid)
+    return CheckResult(settings, loaded.documents, diagnostics, model)

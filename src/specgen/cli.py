@@ -1,0 +1,152 @@
+"""The ``specgen`` command: a thin layer over the library API.
+
+Exit codes, decided here and only here:
+
+* 0: clean (warnings allowed unless ``--strict``)
+* 1: findings in the specs (or a build that failed because of them)
+* 2: usage error, or an internal error (a bug: please report it)
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import traceback
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from specgen import __version__
+from specgen.check import CheckResult, check, resolve_settings
+from specgen.reporters import REPORTERS
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+def _workspace_option(func: F) -> F:
+    return click.option(
+        "-w",
+        "--workspace",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=".",
+        show_default=True,
+        help="The workspace folder (holds specs/, templates/, mkdocs.yml).",
+    )(func)
+
+
+def _check_options(func: F) -> F:
+    func = click.option("--strict", is_flag=True, default=None, help="Treat warnings as errors.")(func)
+    func = click.option(
+        "--format",
+        "output_format",
+        type=click.Choice(sorted(REPORTERS)),
+        default="text",
+        show_default=True,
+        help="How to print diagnostics.",
+    )(func)
+    return _workspace_option(func)
+
+
+def _guarded(func: F) -> F:
+    """Turn an unexpected exception into exit code 2 with a short message."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
+            raise
+        except KeyboardInterrupt:
+            click.echo("interrupted", err=True)
+            sys.exit(EXIT_ERROR)
+        except Exception as error:
+            if os.environ.get("SPECGEN_DEBUG"):
+                traceback.print_exc()
+            click.echo(
+                f"specgen: internal error: {type(error).__name__}: {error}\n"
+                "This is a bug in specgen, not in your specs; set SPECGEN_DEBUG=1 for details.",
+                err=True,
+            )
+            sys.exit(EXIT_ERROR)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _report(result: CheckResult, output_format: str) -> None:
+    click.echo(REPORTERS[output_format](result.diagnostics, len(result.documents)), nl=False)
+
+
+def _require_workspace(workspace: Path) -> None:
+    if not workspace.is_dir():
+        raise click.UsageError(f"workspace {str(workspace)!r} is not a folder")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="specgen")
+def main() -> None:
+    """Product specs as code: check YAML specs and build them into a site."""
+
+
+@main.command("check")
+@_check_options
+@_guarded
+def check_command(workspace: Path, strict: bool | None, output_format: str) -> None:
+    """Check every spec against its schema and the cross-file rules."""
+    _require_workspace(workspace)
+    result = check(workspace, strict=strict)
+    _report(result, output_format)
+    sys.exit(EXIT_CLEAN if result.success else EXIT_FINDINGS)
+
+
+@main.command("build")
+@_check_options
+@click.option("--site-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Where to write the site (default: site/ in the workspace).")
+@_guarded
+def build_command(workspace: Path, strict: bool | None, output_format: str, site_dir: Path | None) -> None:
+    """Check the specs, then render and build the site (atomically)."""
+    from specgen.build import build
+
+    _require_workspace(workspace)
+    result = build(workspace, strict=strict, site_dir=site_dir)
+    _report(result.check, output_format)
+    for problem in result.build_diagnostics:
+        click.echo(str(problem), err=True)
+    if result.success:
+        click.echo(f"site built in {result.site_dir} ({result.pages} pages)", err=True)
+        sys.exit(EXIT_CLEAN)
+    click.echo("build stopped: the previous site was left as it was", err=True)
+    sys.exit(EXIT_FINDINGS)
+
+
+@main.command("serve")
+@_workspace_option
+@click.option("-a", "--dev-addr", default="127.0.0.1:8000", show_default=True, metavar="IP:PORT",
+              help="Address to serve the preview on.")
+@_guarded
+def serve_command(workspace: Path, dev_addr: str) -> None:
+    """Preview the site, rebuilding and reloading when a spec or template changes."""
+    from specgen.serve import serve
+
+    _require_workspace(workspace)
+    sys.exit(serve(workspace, dev_addr=dev_addr))
+
+
+@main.command("schema")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="Folder to write the JSON Schemas to.")
+@_guarded
+def schema_command(out: Path) -> None:
+    """Write the JSON Schemas, for editor completion and hover help."""
+    from specgen.schema import write_schemas
+
+    for path in write_schemas(out):
+        click.echo(str(path))
+
+
+__all__ = ["main", "resolve_settings"]

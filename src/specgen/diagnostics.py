@@ -1,0 +1,166 @@
+"""Diagnostics: every problem specgen finds, as data.
+
+A diagnostic names a file and, where one is known, the place inside it: a JSON
+path into the document (``pointer``) that :mod:`specgen.locate` turns into a
+line and a column only for the files that have problems, so the fast path
+never pays for locations it does not need.
+
+Every rule has one home here, in :data:`RULES`, with a stable code, a default
+severity and a one-line summary; the site's rule reference is rendered from it.
+"""
+
+from __future__ import annotations
+
+import difflib
+import enum
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+
+Pointer = tuple[str | int, ...]
+
+
+class Severity(enum.Enum):
+    """How serious a finding is. ``--strict`` treats warnings as errors."""
+
+    ERROR = "error"
+    WARNING = "warning"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A check with a stable code, a default severity and a summary."""
+
+    code: str
+    severity: Severity
+    summary: str
+
+
+def _rules(*rules: Rule) -> dict[str, Rule]:
+    return {rule.code: rule for rule in rules}
+
+
+E, W = Severity.ERROR, Severity.WARNING
+
+#: Every rule specgen applies, by code. Codes are stable: never reuse one.
+RULES: dict[str, Rule] = _rules(
+    # SG1xx: reading files
+    Rule("SG101", E, "The file is not valid YAML."),
+    Rule("SG102", E, "A mapping has the same key twice."),
+    Rule("SG103", E, "The file is empty or holds only comments."),
+    Rule("SG104", E, "The file is not UTF-8 text."),
+    Rule("SG105", E, "The document is not a mapping of keys to values."),
+    Rule("SG106", E, "The file is larger than the configured limit."),
+    Rule("SG107", E, "The file holds more than one YAML document."),
+    Rule("SG108", W, "A file in the specs folder is not where any kind of spec lives."),
+    Rule("SG109", E, "The document is nested deeper, or uses more aliases, than the limits allow."),
+    Rule("SG110", E, "The path leaves the workspace or is not a regular file."),
+    # SG2xx: JSON Schema
+    Rule("SG201", E, "A key is not allowed here."),
+    Rule("SG202", E, "A required key is missing."),
+    Rule("SG203", E, "A value has the wrong type."),
+    Rule("SG204", E, "A value is not one of the allowed values."),
+    Rule("SG205", E, "A value is not in the expected format (date, URL, ...)."),
+    Rule("SG206", E, "A value breaks a schema constraint (pattern, range, length, ...)."),
+    Rule("SG207", E, "A value is a placeholder (TBD, TODO, yyyy-mm-dd, ...), not real content."),
+    # SG3xx: across files
+    Rule("SG301", E, "Two specs have the same ID."),
+    Rule("SG302", E, "The ID does not match the file name."),
+    Rule("SG303", E, "A reference names no known spec."),
+    Rule("SG304", E, "A reference names a spec of the wrong kind."),
+    Rule("SG305", E, "Features depend on each other in a cycle."),
+    Rule("SG306", E, "A test case verifies no existing requirement."),
+    Rule("SG307", W, "A Must requirement of a planned-or-later feature has no test case."),
+    Rule("SG308", W, "A dependency is planned to ship after the feature that needs it."),
+    Rule("SG309", W, "Now or Next work is not linked to any objective."),
+    Rule("SG310", E, "The workspace has no product spec."),
+    # SG4xx: building
+    Rule("SG401", E, "A template failed to render."),
+    Rule("SG402", E, "MkDocs failed to build the site."),
+    Rule("SG403", E, "The workspace configuration is invalid."),
+)
+
+
+@dataclass(frozen=True, order=False)
+class Diagnostic:
+    """One finding, located in a file.
+
+    ``line`` and ``column`` are 1-based; 0 means "unknown" (the whole file).
+    ``pointer`` is the JSON path inside the document, kept so that locations
+    can be resolved late and so that machine-readable output can name the
+    exact value.
+    """
+
+    path: str
+    code: str
+    message: str
+    severity: Severity = Severity.ERROR
+    line: int = 0
+    column: int = 0
+    pointer: Pointer = ()
+    hint: str | None = None
+    #: Point at the key of the last pointer element rather than its value.
+    at_key: bool = field(default=False, compare=False)
+
+    @classmethod
+    def of(
+        cls,
+        code: str,
+        path: str,
+        message: str,
+        *,
+        pointer: Pointer = (),
+        hint: str | None = None,
+        line: int = 0,
+        column: int = 0,
+        at_key: bool = False,
+    ) -> Diagnostic:
+        """Build a diagnostic with the rule's default severity."""
+        return cls(
+            path=path,
+            code=code,
+            message=message,
+            severity=RULES[code].severity,
+            line=line,
+            column=column,
+            pointer=pointer,
+            hint=hint,
+            at_key=at_key,
+        )
+
+    @property
+    def sort_key(self) -> tuple[str, int, int, str, str]:
+        return (self.path, self.line, self.column, self.code, self.message)
+
+    def located(self, line: int, column: int) -> Diagnostic:
+        return replace(self, line=line, column=column)
+
+    def __str__(self) -> str:
+        text = f"{self.path}:{self.line}:{self.column}: {self.severity}[{self.code}]: {self.message}"
+        if self.hint:
+            text += f" ({self.hint})"
+        return text
+
+
+def sort_diagnostics(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
+    """Sort by file, line, column; drop exact duplicates."""
+    return sorted(set(diagnostics), key=lambda d: d.sort_key)
+
+
+def did_you_mean(word: str, candidates: Sequence[str] | Iterable[str]) -> str | None:
+    """A "did you mean ..." hint when one candidate is close to ``word``."""
+    matches = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
+    return f"did you mean {matches[0]!r}?" if matches else None
+
+
+def pointer_text(pointer: Pointer) -> str:
+    """A readable path such as ``requirements[2].priority``."""
+    text = ""
+    for part in pointer:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            text += f".{part}" if text else part
+    return text or "(document)"

@@ -1,0 +1,213 @@
+"""Load: find the spec files of a workspace and parse them into JSON-like data.
+
+Every file becomes either a :class:`Document` or diagnostics; a broken file
+never stops the others from loading. Parsing is
+:func:`specgen.yamlio.make_yaml`: JSON-like data, dates as strings.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.composer import ComposerError
+from ruamel.yaml.constructor import DuplicateKeyError
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+from specgen.config import Limits
+from specgen.diagnostics import Diagnostic, did_you_mean
+from specgen.kinds import KIND_BY_FOLDER, PRODUCT, PRODUCT_FILE, Kind
+from specgen.yamlio import make_yaml
+
+YAML_SUFFIXES = (".yaml", ".yml")
+
+
+@dataclass(frozen=True)
+class Document:
+    """One parsed spec file."""
+
+    #: Path shown to users: relative to the workspace, with forward slashes.
+    path: str
+    kind: Kind
+    data: dict[str, Any]
+    #: The text as read, kept so that locations are resolved against exactly
+    #: the bytes that were checked.
+    text: str
+
+    @property
+    def stem(self) -> str:
+        return Path(self.path).stem
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    documents: list[Document]
+    diagnostics: list[Diagnostic]
+
+
+def kind_of(relative: Path) -> Kind | None:
+    """The kind of spec a path (relative to the specs folder) holds."""
+    parts = relative.parts
+    if parts == (PRODUCT_FILE,):
+        return PRODUCT
+    if len(parts) == 2:
+        return KIND_BY_FOLDER.get(parts[0])
+    return None
+
+
+def discover(specs_dir: Path) -> Iterator[Path]:
+    """Every YAML file below ``specs_dir``, sorted, hidden entries skipped."""
+    found: list[Path] = []
+    for root, dirs, files in os.walk(specs_dir):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        found.extend(
+            Path(root, name)
+            for name in files
+            if name.endswith(YAML_SUFFIXES) and not name.startswith(".")
+        )
+    return iter(sorted(found))
+
+
+def load_workspace(specs_dir: Path, workspace: Path, limits: Limits) -> LoadResult:
+    """Load every spec below ``specs_dir``; paths are shown relative to ``workspace``."""
+    documents: list[Document] = []
+    diagnostics: list[Diagnostic] = []
+    yaml = make_yaml()
+    for file in discover(specs_dir):
+        shown = _shown(file, workspace)
+        kind = kind_of(file.relative_to(specs_dir))
+        if kind is None:
+            diagnostics.append(
+                Diagnostic.of(
+                    "SG108",
+                    shown,
+                    "not a spec location; specs live in product.yaml or in "
+                    f"{', '.join(sorted(f + '/' for f in KIND_BY_FOLDER))}",
+                    hint=_folder_hint(file.relative_to(specs_dir)),
+                )
+            )
+            continue
+        doc, problems = load_file(file, shown, kind, yaml, workspace, limits)
+        diagnostics.extend(problems)
+        if doc is not None:
+            documents.append(doc)
+    return LoadResult(documents, diagnostics)
+
+
+def _shown(file: Path, workspace: Path) -> str:
+    try:
+        return file.relative_to(workspace).as_posix()
+    except ValueError:
+        return file.as_posix()
+
+
+def _folder_hint(relative: Path) -> str | None:
+    if len(relative.parts) >= 2:
+        return did_you_mean(relative.parts[0], KIND_BY_FOLDER)
+    return None
+
+
+def load_file(
+    file: Path, shown: str, kind: Kind, yaml: YAML, workspace: Path, limits: Limits
+) -> tuple[Document | None, list[Diagnostic]]:
+    """Read and parse one file; problems come back as diagnostics."""
+
+    def fail(code: str, message: str, line: int = 0, column: int = 0) -> tuple[None, list[Diagnostic]]:
+        return None, [Diagnostic.of(code, shown, message, line=line, column=column)]
+
+    try:
+        real = file.resolve(strict=True)
+    except OSError as error:
+        return fail("SG110", f"cannot read the file: {error.strerror or error}")
+    if not real.is_relative_to(workspace.resolve()):
+        return fail("SG110", "the file is a link to a place outside the workspace")
+    if not real.is_file():
+        return fail("SG110", "not a regular file")
+    try:
+        size = real.stat().st_size
+        if size > limits.max_file_bytes:
+            return fail(
+                "SG106",
+                f"the file has {size:,} bytes; the limit is {limits.max_file_bytes:,} "
+                "(set max_file_bytes to change it)",
+            )
+        raw = real.read_bytes()
+    except OSError as error:
+        return fail("SG110", f"cannot read the file: {error.strerror or error}")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line, column = _position(raw, error.start)
+        return fail("SG104", f"byte 0x{raw[error.start]:02x} is not valid UTF-8", line, column)
+    if "\x00" in text:
+        return fail("SG104", "the file holds NUL bytes: it looks binary, not text")
+
+    try:
+        data = yaml.load(text)
+    except DuplicateKeyError as error:
+        return _marked(shown, "SG102", error, _duplicate_message(error))
+    except ComposerError as error:
+        if error.problem and "single document" in error.problem:
+            return _marked(shown, "SG107", error, "a spec file holds one YAML document, found more")
+        return _marked(shown, "SG101", error, _yaml_message(error))
+    except MarkedYAMLError as error:
+        return _marked(shown, "SG101", error, _yaml_message(error))
+    except YAMLError as error:
+        return fail("SG101", f"not valid YAML: {error}")
+    except RecursionError:
+        return fail("SG109", "the document is nested too deeply to read")
+
+    if data is None:
+        return fail("SG103", "the file is empty; a spec needs at least its required keys")
+    if not isinstance(data, dict):
+        return fail(
+            "SG105",
+            f"a spec is a mapping of keys to values, but this file holds a {_type_name(data)}",
+            1,
+            1,
+        )
+    problem = limits.check_shape(data)
+    if problem:
+        return fail("SG109", problem, 1, 1)
+    return Document(shown, kind, data, text), []
+
+
+def _position(raw: bytes, offset: int) -> tuple[int, int]:
+    before = raw[:offset]
+    line = before.count(b"\n") + 1
+    column = offset - (before.rfind(b"\n") + 1) + 1
+    return line, column
+
+
+def _marked(
+    shown: str, code: str, error: MarkedYAMLError, message: str
+) -> tuple[None, list[Diagnostic]]:
+    mark = error.problem_mark or error.context_mark
+    line, column = (mark.line + 1, mark.column + 1) if mark is not None else (0, 0)
+    return None, [Diagnostic.of(code, shown, message, line=line, column=column)]
+
+
+def _yaml_message(error: MarkedYAMLError) -> str:
+    problem = (error.problem or "invalid YAML").strip()
+    if "'\\t'" in problem or "\\t" in problem:
+        problem += "; indent with spaces, YAML does not allow tabs here"
+    if error.context:
+        problem = f"{problem} ({error.context.strip()})"
+    return problem
+
+
+def _duplicate_message(error: DuplicateKeyError) -> str:
+    problem = (error.problem or "").strip()
+    # ruamel says: found duplicate key "a" with value "2" (original value: "1")
+    key = problem.split('"')[1] if problem.count('"') >= 2 else "?"
+    return f"duplicate key {key!r}: each key may appear once in a mapping"
+
+
+def _type_name(value: object) -> str:
+    return {list: "list", str: "string", int: "number", float: "number", bool: "boolean"}.get(
+        type(value), type(value).__name__
+    )

@@ -1,0 +1,443 @@
+"""Model: typed, read-only objects built from schema-valid documents.
+
+The model is built only after validation passed, so construction never has to
+guess: every required field is present and has the right type. Field names are
+the YAML keys, so a template author reads the schema and knows the model.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import types
+import typing
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any, TypeVar
+
+from specgen.loader import Document
+from specgen.rules import resolve_requirement
+
+
+@dataclass(frozen=True)
+class Link:
+    title: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Vision:
+    problem: str
+    for_whom: list[str]
+    why_now: str
+    statement: str | None = None
+
+
+@dataclass(frozen=True)
+class BusinessCase:
+    summary: str | None = None
+    revenue_model: str | None = None
+    market: str | None = None
+    alternatives: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Product:
+    name: str
+    owner: str
+    vision: Vision
+    tagline: str | None = None
+    business_case: BusinessCase | None = None
+    currency: str = "USD"
+    links: list[Link] = field(default_factory=list)
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class KeyResult:
+    metric: str
+    unit: str
+    baseline: float
+    target: float
+    current: float
+    direction: str
+    due: str | None = None
+    source: str | None = None
+
+    @property
+    def progress(self) -> float:
+        """Share of the way from baseline to target, clamped to 0..1."""
+        span = self.target - self.baseline
+        if span == 0:
+            return 1.0
+        return max(0.0, min(1.0, (self.current - self.baseline) / span))
+
+
+@dataclass(frozen=True)
+class Objective:
+    id: str
+    title: str
+    period: str
+    owner: str
+    health: str
+    key_results: list[KeyResult]
+    description: str | None = None
+    visibility: str = "internal"
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class Persona:
+    id: str
+    name: str
+    segment: str
+    jobs_to_be_done: list[str]
+    pains: list[str]
+    summary: str | None = None
+    gains: list[str] = field(default_factory=list)
+    size_estimate: int | None = None
+    visibility: str = "internal"
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class Stakeholder:
+    id: str
+    name: str
+    role: str
+    audience: str
+    influence: str | None = None
+    interest: str | None = None
+    contact: str | None = None
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class Evidence:
+    id: str
+    kind: str
+    date: str
+    source: str
+    summary: str
+    importance: int
+    quote: str | None = None
+    sample_size: int | None = None
+    personas: list[str] = field(default_factory=list)
+    url: str | None = None
+    pii: bool = False
+    visibility: str = "internal"
+
+    @property
+    def external(self) -> bool:
+        return self.visibility == "external" and not self.pii
+
+
+@dataclass(frozen=True)
+class Criterion:
+    """An acceptance criterion: free text, or given/when/then."""
+
+    text: str | None = None
+    given: str | None = None
+    when: str | None = None
+    then: str | None = None
+
+
+@dataclass(frozen=True)
+class Requirement:
+    id: str
+    statement: str
+    priority: str
+    kind: str = "functional"
+    status: str = "draft"
+    acceptance_criteria: list[Criterion] = field(default_factory=list)
+    #: The full ID, e.g. ``FEAT-1.R2``; set when the feature is built.
+    uid: str = ""
+    feature: str = ""
+
+
+@dataclass(frozen=True)
+class Step:
+    action: str
+    expected: str
+
+
+@dataclass(frozen=True)
+class LastResult:
+    status: str
+    date: str | None = None
+
+
+@dataclass(frozen=True)
+class TestCase:
+    id: str
+    title: str
+    verifies: list[str]
+    preconditions: list[str] = field(default_factory=list)
+    steps: list[Step] = field(default_factory=list)
+    priority: str = "medium"
+    type: str = "functional"
+    automation: str = "manual"
+    automation_ref: str | None = None
+    last_result: LastResult | None = None
+    feature: str = ""
+
+
+@dataclass(frozen=True)
+class Risk:
+    description: str
+    likelihood: int
+    impact: int
+    mitigation: str | None = None
+    owner: str | None = None
+
+    @property
+    def score(self) -> int:
+        return self.likelihood * self.impact
+
+
+@dataclass(frozen=True)
+class Benefit:
+    persona: str
+    benefit: str
+
+
+@dataclass(frozen=True)
+class Wsjf:
+    business_value: int
+    time_criticality: int
+    risk_reduction: int
+    job_size: int
+
+
+@dataclass(frozen=True)
+class Rice:
+    reach: float
+    impact: float
+    confidence: float
+    effort: float
+
+
+@dataclass(frozen=True)
+class Ice:
+    impact: int
+    confidence: int
+    ease: int
+
+
+@dataclass(frozen=True)
+class Scoring:
+    cost_of_delay: float | None = None
+    duration_weeks: float | None = None
+    urgency: str | None = None
+    wsjf: Wsjf | None = None
+    rice: Rice | None = None
+    ice: Ice | None = None
+
+
+@dataclass(frozen=True)
+class Feature:
+    id: str
+    title: str
+    status: str
+    owner: str
+    problem: str
+    summary: str | None = None
+    visibility: str = "internal"
+    horizon: str | None = None
+    release: str | None = None
+    why_now: str | None = None
+    personas: list[str] = field(default_factory=list)
+    objectives: list[str] = field(default_factory=list)
+    evidence: list[str] = field(default_factory=list)
+    goals: list[str] = field(default_factory=list)
+    non_goals: list[str] = field(default_factory=list)
+    benefits: list[Benefit] = field(default_factory=list)
+    depends_on: list[str] = field(default_factory=list)
+    release_note: str | None = None
+    known_limitations: list[str] = field(default_factory=list)
+    open_questions: list[str] = field(default_factory=list)
+    risks: list[Risk] = field(default_factory=list)
+    scoring: Scoring = field(default_factory=Scoring)
+    requirements: list[Requirement] = field(default_factory=list)
+    test_cases: list[TestCase] = field(default_factory=list)
+    source: str = ""
+
+    @property
+    def external(self) -> bool:
+        return self.visibility == "external"
+
+
+@dataclass(frozen=True)
+class Release:
+    id: str
+    name: str
+    status: str
+    target_date: str
+    date_confidence: str | None = None
+    owner: str | None = None
+    summary: str | None = None
+    exit_criteria: list[str] = field(default_factory=list)
+    visibility: str = "internal"
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class Option:
+    name: str
+    pros: list[str] = field(default_factory=list)
+    cons: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Decision:
+    id: str
+    title: str
+    status: str
+    context: str
+    date: str | None = None
+    options: list[Option] = field(default_factory=list)
+    outcome: str | None = None
+    deciders: list[str] = field(default_factory=list)
+    due: str | None = None
+    features: list[str] = field(default_factory=list)
+    visibility: str = "internal"
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class Ask:
+    ask: str
+    owner: str | None = None
+    by: str | None = None
+
+
+@dataclass(frozen=True)
+class Update:
+    id: str
+    date: str
+    health: str
+    headline: str
+    author: str | None = None
+    audiences: list[str] = field(default_factory=list)
+    changes: list[str] = field(default_factory=list)
+    asks: list[Ask] = field(default_factory=list)
+    visibility: str = "internal"
+    source: str = ""
+
+
+T = TypeVar("T")
+
+
+def build(cls: type[T], data: Any) -> T:
+    """Build dataclass ``cls`` from schema-valid data, recursing into fields."""
+    hints = typing.get_type_hints(cls)
+    values = {f.name: _convert(hints[f.name], data[f.name]) for f in dataclasses.fields(cls)  # type: ignore[arg-type]
+              if f.name in data}
+    return cls(**values)
+
+
+def _convert(hint: Any, value: Any) -> Any:
+    if hint is Criterion:
+        return Criterion(text=value) if isinstance(value, str) else build(Criterion, value)
+    origin = typing.get_origin(hint)
+    if origin is list:
+        (item,) = typing.get_args(hint)
+        return [_convert(item, v) for v in value]
+    if origin in (typing.Union, types.UnionType):
+        inner = [a for a in typing.get_args(hint) if a is not type(None)]
+        return _convert(inner[0], value) if value is not None else None
+    if dataclasses.is_dataclass(hint) and isinstance(value, dict):
+        return build(hint, value)  # type: ignore[arg-type]
+    return value
+
+
+@dataclass(frozen=True)
+class Workspace:
+    """Every spec of a workspace, typed, with the indexes templates need."""
+
+    product: Product | None
+    objectives: dict[str, Objective]
+    personas: dict[str, Persona]
+    stakeholders: dict[str, Stakeholder]
+    evidence: dict[str, Evidence]
+    features: dict[str, Feature]
+    releases: dict[str, Release]
+    decisions: dict[str, Decision]
+    updates: dict[str, Update]
+
+    @cached_property
+    def requirements(self) -> dict[str, Requirement]:
+        return {r.uid: r for f in self.features.values() for r in f.requirements}
+
+    @cached_property
+    def test_cases(self) -> dict[str, TestCase]:
+        return {t.id: t for f in self.features.values() for t in f.test_cases}
+
+    @cached_property
+    def tests_by_requirement(self) -> dict[str, list[TestCase]]:
+        index: dict[str, list[TestCase]] = {uid: [] for uid in self.requirements}
+        for case in self.test_cases.values():
+            for uid in case.verifies:
+                index.setdefault(uid, []).append(case)
+        return index
+
+    def name_of(self, ident: str) -> str:
+        """A human name for any ID: a stakeholder's name, a feature's title ..."""
+        for table in (self.stakeholders, self.personas):
+            if ident in table:
+                return table[ident].name
+        for titled in (self.features, self.objectives, self.decisions):
+            if ident in titled:
+                return titled[ident].title
+        if ident in self.releases:
+            return self.releases[ident].name
+        return ident
+
+
+def _by_id(items: Iterable[T]) -> dict[str, T]:
+    return {getattr(item, "id"): item for item in sorted(items, key=lambda i: _natural(getattr(i, "id")))}
+
+
+def _natural(ident: str) -> tuple[Any, ...]:
+    """Sort FEAT-2 before FEAT-10."""
+    import re
+
+    return tuple(int(p) if p.isdigit() else p for p in re.split(r"(\d+)", ident))
+
+
+def _feature(doc: Document) -> Feature:
+    feature = build(Feature, doc.data)
+    fid = feature.id
+    requirements = [dataclasses.replace(r, uid=f"{fid}.{r.id}", feature=fid) for r in feature.requirements]
+    cases = [
+        dataclasses.replace(t, feature=fid, verifies=[resolve_requirement(fid, v) for v in t.verifies])
+        for t in feature.test_cases
+    ]
+    return dataclasses.replace(feature, requirements=requirements, test_cases=cases, source=doc.path)
+
+
+def build_workspace(documents: Iterable[Document]) -> Workspace:
+    """The typed workspace from schema-valid documents."""
+    by_kind: dict[str, list[Document]] = {}
+    for doc in documents:
+        by_kind.setdefault(doc.kind.name, []).append(doc)
+
+    def many(kind: str, cls: type[T]) -> dict[str, T]:
+        return _by_id(dataclasses.replace(build(cls, d.data), source=d.path)  # type: ignore[type-var]
+                      for d in by_kind.get(kind, []))
+
+    products = by_kind.get("product", [])
+    return Workspace(
+        product=dataclasses.replace(build(Product, products[0].data), source=products[0].path) if products else None,
+        objectives=many("objective", Objective),
+        personas=many("persona", Persona),
+        stakeholders=many("stakeholder", Stakeholder),
+        evidence=_by_id(build(Evidence, d.data) for d in by_kind.get("evidence", [])),
+        features=_by_id(_feature(d) for d in by_kind.get("feature", [])),
+        releases=many("release", Release),
+        decisions=many("decision", Decision),
+        updates=many("update", Update),
+    )
+
+
+natural_key = _natural

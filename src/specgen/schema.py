@@ -1,0 +1,231 @@
+"""Validate: check each document against the JSON Schema of its kind.
+
+Schemas ship inside the package (``specgen/schemas``) and are read through
+``importlib.resources``. Each kind's validator is compiled once. Schema errors
+become diagnostics with a pointer into the document, a message in the user's
+terms and, where a close match exists, a "did you mean ..." hint.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from jsonschema import Draft202012Validator, FormatChecker
+from jsonschema.exceptions import ValidationError, best_match
+from referencing import Registry, Resource
+
+from specgen.diagnostics import Diagnostic, Pointer, did_you_mean, pointer_text
+from specgen.kinds import KINDS
+from specgen.loader import Document
+
+COMMON = "common.schema.json"
+
+
+@cache
+def schema_texts() -> dict[str, str]:
+    """Every packaged schema, by file name."""
+    folder = resources.files("specgen") / "schemas"
+    return {
+        entry.name: entry.read_text(encoding="utf-8")
+        for entry in folder.iterdir()
+        if entry.name.endswith(".schema.json")
+    }
+
+
+@cache
+def validators() -> dict[str, Draft202012Validator]:
+    """One compiled validator per kind, sharing a registry of all schemas."""
+    schemas = {name: json.loads(text) for name, text in schema_texts().items()}
+    registry: Registry[Any] = Registry().with_resources(
+        (name, Resource.from_contents(schema)) for name, schema in schemas.items()
+    )
+    checker = FormatChecker(("date", "uri"))
+    return {
+        kind.name: Draft202012Validator(
+            schemas[kind.schema_name], registry=registry, format_checker=checker
+        )
+        for kind in KINDS.values()
+    }
+
+
+def write_schemas(out: Path) -> list[Path]:
+    """Write every schema to ``out`` (for editors); returns the files written."""
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, text in sorted(schema_texts().items()):
+        target = out / name
+        target.write_text(text, encoding="utf-8")
+        written.append(target)
+    return written
+
+
+def validate(document: Document) -> list[Diagnostic]:
+    """Schema diagnostics for one document: an empty list means its shape is valid."""
+    validator = validators()[document.kind.name]
+    return [d for error in validator.iter_errors(document.data) for d in _convert(document, error)]
+
+
+def placeholders(document: Document) -> list[Diagnostic]:
+    """Values that stand in for content not written yet (TBD, TODO, yyyy-mm-dd ...).
+
+    Kept apart from :func:`validate`: a placeholder is wrong content in a
+    well-shaped document, so the cross-file rules still see the document.
+    """
+    return list(_placeholders(document))
+
+
+def _convert(document: Document, error: ValidationError) -> Iterator[Diagnostic]:
+    if error.validator in ("anyOf", "oneOf") and error.context:
+        yield from _convert(document, best_match(error.context))
+        return
+    pointer: Pointer = tuple(error.absolute_path)
+    where = pointer_text(pointer)
+    path = document.path
+    instance = error.instance
+    schema = error.schema if isinstance(error.schema, dict) else {}
+
+    if error.validator == "additionalProperties":
+        allowed = list(schema.get("properties", {}))
+        for key in sorted(set(instance) - set(allowed)):
+            yield Diagnostic.of(
+                "SG201",
+                path,
+                f"unknown key {key!r} in {_owner(document, pointer)}",
+                pointer=(*pointer, key),
+                at_key=True,
+                hint=did_you_mean(key, allowed) or _allowed(allowed),
+            )
+    elif error.validator == "required":
+        for key in error.validator_value:
+            if isinstance(instance, dict) and key not in instance:
+                yield Diagnostic.of(
+                    "SG202",
+                    path,
+                    f"missing required key {key!r} in {_owner(document, pointer)}",
+                    pointer=pointer,
+                    hint=_describe(schema.get("properties", {}).get(key)),
+                )
+    elif error.validator == "type":
+        expected = _type_words(error.validator_value)
+        yield Diagnostic.of(
+            "SG203",
+            path,
+            f"{where}: expected {expected}, found {_kind_of_value(instance)}",
+            pointer=pointer,
+        )
+    elif error.validator == "enum":
+        options = [str(v) for v in error.validator_value]
+        yield Diagnostic.of(
+            "SG204",
+            path,
+            f"{where}: {instance!r} is not one of {', '.join(options)}",
+            pointer=pointer,
+            hint=did_you_mean(str(instance), options),
+        )
+    elif error.validator == "format":
+        yield Diagnostic.of(
+            "SG205",
+            path,
+            f"{where}: {instance!r} is not a valid {_FORMATS.get(error.validator_value, error.validator_value)}",
+            pointer=pointer,
+        )
+    else:
+        yield Diagnostic.of("SG206", path, f"{where}: {_constraint(error)}", pointer=pointer,
+                            hint=_id_hint(error))
+
+
+_FORMATS = {"date": "date (YYYY-MM-DD)", "uri": "URL"}
+
+_PLACEHOLDER = re.compile(
+    r"^\s*(tbd|tbc|todo|fixme|xxx+|\?+|lorem ipsum.*|yyyy-mm-dd|dd/mm/yyyy|placeholder)\s*\.?\s*$",
+    re.IGNORECASE,
+)
+
+
+def _placeholders(document: Document) -> Iterator[Diagnostic]:
+    stack: list[tuple[Pointer, Any]] = [((), document.data)]
+    while stack:
+        pointer, value = stack.pop()
+        if isinstance(value, str):
+            if _PLACEHOLDER.match(value):
+                yield Diagnostic.of(
+                    "SG207",
+                    document.path,
+                    f"{pointer_text(pointer)}: {value.strip()!r} is a placeholder",
+                    pointer=pointer,
+                    hint="write the real value, or leave the key out until it is known",
+                )
+        elif isinstance(value, dict):
+            stack.extend(((*pointer, k), v) for k, v in value.items())
+        elif isinstance(value, list):
+            stack.extend(((*pointer, i), v) for i, v in enumerate(value))
+
+
+def _owner(document: Document, pointer: Pointer) -> str:
+    return document.kind.name if not pointer else pointer_text(pointer)
+
+
+def _allowed(keys: list[str]) -> str | None:
+    return f"allowed keys: {', '.join(keys)}" if keys else None
+
+
+def _describe(schema: object) -> str | None:
+    if isinstance(schema, dict) and isinstance(schema.get("description"), str):
+        return str(schema["description"])
+    return None
+
+
+_TYPE_WORDS = {
+    "string": "text",
+    "array": "a list",
+    "object": "a mapping",
+    "integer": "a whole number",
+    "number": "a number",
+    "boolean": "true or false",
+    "null": "nothing",
+}
+
+
+def _type_words(expected: object) -> str:
+    names = expected if isinstance(expected, list) else [expected]
+    return " or ".join(_TYPE_WORDS.get(str(n), str(n)) for n in names)
+
+
+def _kind_of_value(value: object) -> str:
+    if value is None:
+        return "null (an empty value)"
+    if isinstance(value, bool):
+        return f"boolean {str(value).lower()}"
+    if isinstance(value, int | float):
+        return f"number {value}"
+    if isinstance(value, str):
+        return f"text {value!r}"
+    if isinstance(value, list):
+        return "a list"
+    return "a mapping"
+
+
+def _constraint(error: ValidationError) -> str:
+    value, limit = error.instance, error.validator_value
+    messages = {
+        "minLength": "must not be empty",
+        "minItems": f"needs at least {limit} item{'s' if limit != 1 else ''}",
+        "minimum": f"{value!r} is below the minimum {limit}",
+        "maximum": f"{value!r} is above the maximum {limit}",
+        "exclusiveMinimum": f"{value!r} must be greater than {limit}",
+        "pattern": f"{value!r} does not have the expected form",
+    }
+    return messages.get(str(error.validator), error.message)
+
+
+def _id_hint(error: ValidationError) -> str | None:
+    if error.validator != "pattern":
+        return None
+    description = error.schema.get("description") if isinstance(error.schema, dict) else None
+    return str(description) if description else f"expected to match {error.validator_value}"
