@@ -113,7 +113,7 @@ def build_command(workspace: Path, strict: bool | None, output_format: str, site
     from specgen.build import build
 
     _require_workspace(workspace)
-    result = build(workspace, strict=strict, site_dir=site_dir)
+    result = build(workspace, strict=strict, site_dir=site_dir.resolve() if site_dir else None)
     _report(result.check, output_format)
     for problem in result.build_diagnostics:
         click.echo(str(problem), err=True)

@@ -8,6 +8,7 @@ the YAML keys, so a template author reads the schema and knows the model.
 from __future__ import annotations
 
 import dataclasses
+import re
 import types
 import typing
 from collections.abc import Iterable
@@ -273,6 +274,7 @@ class Release:
     name: str
     status: str
     target_date: str
+    baseline_date: str | None = None
     date_confidence: str | None = None
     owner: str | None = None
     summary: str | None = None
@@ -400,8 +402,6 @@ def _by_id(items: Iterable[T]) -> dict[str, T]:
 
 def _natural(ident: str) -> tuple[Any, ...]:
     """Sort FEAT-2 before FEAT-10."""
-    import re
-
     return tuple(int(p) if p.isdigit() else p for p in re.split(r"(\d+)", ident))
 
 

@@ -1,0 +1,163 @@
+"""Build: check, render in memory, build with MkDocs, then swap the site in.
+
+Nothing is written until everything has been checked and rendered; MkDocs
+builds into a fresh folder beside the site, and only a complete build
+replaces the previous site. A failure at any stage leaves it as it was.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from specgen.check import CheckResult, check, resolve_settings
+from specgen.diagnostics import Diagnostic, Severity
+from specgen.render import RenderError, render_site
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    """The outcome of a build: the check, and what the build itself found."""
+
+    check: CheckResult
+    site_dir: Path
+    build_diagnostics: list[Diagnostic] = field(default_factory=list)
+    pages: int = 0
+
+    @property
+    def diagnostics(self) -> list[Diagnostic]:
+        return [*self.check.diagnostics, *self.build_diagnostics]
+
+    @property
+    def success(self) -> bool:
+        strict = self.check.settings.strict
+        bad = [d for d in self.build_diagnostics if d.severity is Severity.ERROR or strict]
+        return self.check.success and not bad
+
+
+def build(workspace: Path | str = ".", *, strict: bool | None = None, site_dir: Path | str | None = None) -> BuildResult:
+    """Check a workspace and, when it is clean, build its site into ``site_dir``."""
+    settings, problems = resolve_settings(workspace, strict=strict, site_dir=site_dir)
+    result = check(settings=settings)
+    if problems:
+        result = CheckResult(settings, result.documents, [*problems, *result.diagnostics], result.workspace)
+    out = settings.site_dir
+    if not result.success or result.workspace is None:
+        return BuildResult(result, out)
+    config = settings.mkdocs_config
+    if not config.is_file():
+        missing = Diagnostic.of("SG403", _shown(config, settings.workspace), "no MkDocs configuration found",
+                                hint="create mkdocs.yml with at least site_name and theme: material", line=1, column=1)
+        return BuildResult(result, out, [missing])
+    try:
+        pages, navigation = render_site(result.workspace, settings.templates_dir)
+    except RenderError as error:
+        return BuildResult(result, out, [error.diagnostic])
+    build_problems = _mkdocs_build(pages, navigation, config, out, strict=settings.strict)
+    failed = any(d.severity is Severity.ERROR or settings.strict for d in build_problems)
+    return BuildResult(result, out, build_problems, 0 if failed else len(pages))
+
+
+def _shown(path: Path, workspace: Path) -> str:
+    try:
+        return path.relative_to(workspace).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def write_docs(pages: dict[str, str], docs_dir: Path) -> None:
+    """Write rendered Markdown pages below ``docs_dir``."""
+    for relative, text in pages.items():
+        target = docs_dir / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+
+
+def _mkdocs_build(pages: dict[str, str], navigation: list[Any], config_file: Path, site_dir: Path,
+                  *, strict: bool) -> list[Diagnostic]:
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import Abort, ConfigurationError, MkDocsException
+
+    shown = config_file.name
+    site_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".specgen-build-", dir=site_dir.parent))
+    try:
+        docs, out = staging / "docs", staging / "site"
+        write_docs(pages, docs)
+        with _captured_mkdocs_log() as records:
+            try:
+                config = load_config(str(config_file), docs_dir=str(docs), site_dir=str(out), strict=strict)
+                if config.nav is None:
+                    config.nav = navigation
+                mkdocs_build(config)
+            except (ConfigurationError, Abort, MkDocsException) as error:
+                return [*_log_diagnostics(records, shown), Diagnostic.of("SG402", shown, f"MkDocs: {error}", line=1, column=1)]
+            except OSError as error:
+                return [Diagnostic.of("SG402", shown, f"cannot write the site: {error}", line=1, column=1)]
+        problems = _log_diagnostics(records, shown)
+        if any(d.severity is Severity.ERROR or strict for d in problems):
+            return problems
+        try:
+            _swap(out, site_dir, staging)
+        except OSError as error:
+            return [*problems, Diagnostic.of("SG402", shown, f"cannot replace the site: {error}", line=1, column=1)]
+        return problems
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _swap(new: Path, site_dir: Path, staging: Path) -> None:
+    """Replace ``site_dir`` with ``new``; on failure put the old site back."""
+    old = staging / "previous"
+    if site_dir.exists():
+        site_dir.rename(old)
+    try:
+        new.rename(site_dir)
+    except OSError:
+        if old.exists():
+            old.rename(site_dir)
+        raise
+
+
+def _log_diagnostics(records: list[logging.LogRecord], shown: str) -> list[Diagnostic]:
+    return [
+        Diagnostic(
+            path=shown,
+            code="SG402",
+            message=f"MkDocs: {r.getMessage()}",
+            severity=Severity.ERROR if r.levelno >= logging.ERROR else Severity.WARNING,
+            line=1,
+            column=1,
+        )
+        for r in records
+        if r.levelno >= logging.WARNING
+    ]
+
+
+@contextmanager
+def _captured_mkdocs_log() -> Iterator[list[logging.LogRecord]]:
+    """Collect MkDocs' log records instead of letting them print."""
+    records: list[logging.LogRecord] = []
+
+    class _Collector(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            records.append(record)
+
+    logger = logging.getLogger("mkdocs")
+    handler = _Collector(logging.INFO)
+    saved = (logger.propagate, logger.level)
+    logger.addHandler(handler)
+    logger.propagate = False
+    logger.setLevel(logging.INFO)
+    try:
+        yield records
+    finally:
+        logger.removeHandler(handler)
+        logger.propagate, logger.level = saved

@@ -1,0 +1,358 @@
+"""Render: turn the model into Markdown pages, in memory, through Jinja templates.
+
+Templates ship in the package (``specgen/templates``); a workspace's
+``templates/`` folder overrides any of them by file name.
+
+User text is data, never code. The environment is sandboxed, and its
+``finalize`` hook escapes every ``{{ ... }}`` output for Markdown and HTML, so a
+template cannot forget to: ``<script>``, ``{{ x }}`` and a ``|`` in a table
+cell all render literally. Helpers that build markup on purpose (links, code,
+paragraphs) escape their parts and return :class:`markupsafe.Markup`.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from jinja2 import (
+    ChoiceLoader,
+    FileSystemLoader,
+    PackageLoader,
+    StrictUndefined,
+    TemplateError,
+    TemplateNotFound,
+    TemplateSyntaxError,
+    pass_context,
+)
+from jinja2.runtime import Context
+from jinja2.sandbox import SandboxedEnvironment
+from markupsafe import Markup
+
+from specgen.analysis import AUDIENCE_TITLES, AUDIENCES, FRAMEWORKS, HORIZONS, Analysis
+from specgen.diagnostics import Diagnostic
+from specgen.model import Workspace
+
+# --- escaping: the one home of "user text is data" -------------------------
+
+_ENTITIES = {
+    "&": "&amp;",
+    "<": "&lt;",
+    ">": "&gt;",
+    '"': "&quot;",
+    "\\": "&#92;",
+    "`": "&#96;",
+    "*": "&#42;",
+    "_": "&#95;",
+    "[": "&#91;",
+    "]": "&#93;",
+    "|": "&#124;",
+    "{": "&#123;",
+    "}": "&#125;",
+    "~": "&#126;",
+    "#": "&#35;",
+    "$": "&#36;",
+    ":": "&#58;",
+}
+_TABLE = str.maketrans(_ENTITIES)
+#: Starts that Markdown reads as a list, heading or rule at the start of a line.
+_LINE_START = re.compile(r"^(\s*)([-+=>]|\d+[.)])")
+
+
+def escape_inline(value: object) -> Markup:
+    """Escape text so that Markdown and HTML show it literally, on one line.
+
+    Safe in a paragraph, a list item, a heading and a table cell: newlines
+    become ``<br>`` so they cannot end a table row or start a block.
+    """
+    if isinstance(value, Markup):
+        return value
+    if value is None:
+        return Markup("")
+    if isinstance(value, bool):
+        value = "yes" if value else "no"
+    text = str(value).replace("\r\n", "\n").replace("\r", "\n")
+    lines = []
+    for line in text.split("\n"):
+        line = line.strip().translate(_TABLE)
+        lines.append(_LINE_START.sub(lambda m: m.group(1) + "".join(f"&#{ord(c)};" for c in m.group(2)), line))
+    return Markup("<br>".join(lines))
+
+
+def paragraphs(value: object) -> Markup:
+    """Escaped text as Markdown paragraphs (blank lines separate them)."""
+    text = str(value or "").replace("\r\n", "\n")
+    blocks = [b for b in re.split(r"\n\s*\n", text) if b.strip()]
+    return Markup("\n\n".join(escape_inline(b) for b in blocks))
+
+
+def code(value: object) -> Markup:
+    """Inline code, HTML-escaped (a Markdown code span would show entities)."""
+    return Markup("<code>{}</code>").format(str(value))
+
+
+_SAFE_URL = re.compile(r"^(https?://|mailto:)[^\s<>\"']+$", re.IGNORECASE)
+
+
+def external_link(title: object, url: object) -> Markup:
+    """A link to an http(s) or mailto URL; anything else is shown as text."""
+    if not isinstance(url, str) or not _SAFE_URL.match(url):
+        return escape_inline(title)
+    return Markup('<a href="{}" rel="nofollow noopener">{}</a>').format(url, escape_inline(title))
+
+
+def anchor(ident: str) -> str:
+    """The HTML id of a requirement or test case, e.g. ``feat-1-r2``."""
+    return re.sub(r"[^a-z0-9-]", "-", ident.lower())
+
+
+# --- pages ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page to render: where it goes, which template, with what."""
+
+    path: str
+    template: str
+    title: str
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def _slug(audience: str) -> str:
+    return audience.replace("_", "-")
+
+
+BRIEF_TEMPLATES = {a: f"brief-{_slug(a)}.md.j2" for a in AUDIENCES}
+
+
+def plan(ws: Workspace) -> list[Page]:
+    """Every page of the site, in navigation order."""
+    pages = [
+        Page("index.md", "home.md.j2", ws.product.name if ws.product else "Home"),
+        Page("roadmap.md", "roadmap.md.j2", "Roadmap"),
+        Page("backlog.md", "backlog.md.j2", "Backlog"),
+        Page("features/index.md", "features.md.j2", "Features"),
+        Page("objectives.md", "objectives.md.j2", "Objectives"),
+        Page("personas.md", "personas.md.j2", "Personas"),
+        Page("evidence.md", "evidence.md.j2", "Evidence"),
+        Page("decisions.md", "decisions.md.j2", "Decisions"),
+        Page("stakeholders.md", "stakeholders.md.j2", "Stakeholders"),
+        Page("test-cases.md", "test-cases.md.j2", "Test cases"),
+        Page("briefs/index.md", "briefs.md.j2", "Briefs"),
+    ]
+    pages += [
+        Page(f"briefs/{_slug(a)}.md", BRIEF_TEMPLATES[a], f"{AUDIENCE_TITLES[a]} brief",
+             {"audience": a})
+        for a in AUDIENCES
+    ]
+    pages += [Page(f"features/{f.id}.md", "feature.md.j2", f"{f.id}: {f.title}", {"feature": f})
+              for f in ws.features.values()]
+    return pages
+
+
+def nav(pages: list[Page]) -> list[Any]:
+    """The MkDocs navigation: index pages only, briefs in a section.
+
+    Feature pages are reached from the features index, the roadmap, the
+    backlog and search; listing them all would make MkDocs render the whole
+    list into every page, which costs O(N^2) at scale.
+    """
+    top: list[Any] = []
+    briefs: list[Any] = []
+    for page in pages:
+        if page.path.startswith("briefs/"):
+            if not briefs:
+                top.append({"Briefs": briefs})
+            briefs.append({page.title: page.path})
+        elif "feature" not in page.extra:
+            top.append({page.title: page.path})
+    return top
+
+
+# --- environment ----------------------------------------------------------
+
+
+def make_environment(templates_dir: Path | None) -> SandboxedEnvironment:
+    """The sandboxed Jinja environment: workspace templates first, then packaged ones."""
+    loaders: list[Any] = []
+    if templates_dir is not None and templates_dir.is_dir():
+        loaders.append(FileSystemLoader(str(templates_dir)))
+    loaders.append(PackageLoader("specgen", "templates"))
+    env = SandboxedEnvironment(
+        loader=ChoiceLoader(loaders),
+        undefined=StrictUndefined,
+        autoescape=False,
+        finalize=escape_inline,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        auto_reload=False,
+    )
+    env.filters.update(
+        e=escape_inline,
+        paragraphs=paragraphs,
+        code=code,
+        anchor=anchor,
+        pct=lambda v, digits=0: "n/a" if v is None else f"{v:.{digits}f}%",
+        num=_number,
+        money=_money,
+        title_case=lambda s: str(s).replace("_", " ").capitalize(),
+    )
+    env.globals.update(
+        link=_link,
+        page_link=_page_link,
+        external_link=external_link,
+        code=code,
+        frameworks=FRAMEWORKS,
+        horizons=HORIZONS,
+        audiences=AUDIENCES,
+        audience_titles=AUDIENCE_TITLES,
+        bar=_bar,
+        HEALTH=HEALTH,
+    )
+    return env
+
+
+HEALTH = {
+    "on_track": "🟢 on track",
+    "at_risk": "🟠 at risk",
+    "off_track": "🔴 off track",
+    "done": "✅ done",
+    "missed": "⚫ missed",
+    "green": "🟢 green",
+    "amber": "🟠 amber",
+    "red": "🔴 red",
+}
+
+
+def _number(value: float | None, digits: int = 1) -> str:
+    if value is None:
+        return "n/a"
+    if float(value).is_integer():
+        return f"{int(value):,}"
+    return f"{value:,.{digits}f}"
+
+
+def _money(value: float | None, currency: str = "") -> str:
+    if value is None:
+        return "n/a"
+    return f"{value:,.0f} {currency}".strip()
+
+
+def _bar(fraction: float, width: int = 10) -> str:
+    filled = round(max(0.0, min(1.0, fraction)) * width)
+    return "▰" * filled + "▱" * (width - filled)
+
+
+@pass_context
+def _link(context: Context, ident: str, text: object = None) -> Markup:
+    """A relative link to the page (and anchor) of any ID, titled by its name."""
+    ws: Workspace = context["ws"]
+    here: str = context["page"].path
+    target = _target(ws, ident)
+    label = escape_inline(text if text is not None else _label(ws, ident))
+    if target is None:
+        return label
+    relative = posixpath.relpath(target[0], posixpath.dirname(here) or ".")
+    if target[0] == here:
+        relative = ""
+    href = relative + (f"#{target[1]}" if target[1] else "")
+    return Markup("[{}]({})").format(label, Markup(href))
+
+
+@pass_context
+def _page_link(context: Context, path: str, text: object) -> Markup:
+    """A relative link to another generated page, e.g. ``briefs/exec.md``."""
+    here: str = context["page"].path
+    relative = posixpath.relpath(path, posixpath.dirname(here) or ".")
+    return Markup("[{}]({})").format(escape_inline(text), Markup(relative))
+
+
+def _label(ws: Workspace, ident: str) -> str:
+    name = ws.name_of(ident)
+    return ident if name == ident else f"{ident} {name}"
+
+
+def _target(ws: Workspace, ident: str) -> tuple[str, str] | None:
+    if ident in ws.features:
+        return (f"features/{ident}.md", "")
+    if ident in ws.requirements:
+        return (f"features/{ws.requirements[ident].feature}.md", anchor(ident))
+    if ident in ws.test_cases:
+        return (f"features/{ws.test_cases[ident].feature}.md", anchor(ident))
+    for table, page in ((ws.objectives, "objectives.md"), (ws.personas, "personas.md"),
+                        (ws.evidence, "evidence.md"), (ws.decisions, "decisions.md"),
+                        (ws.stakeholders, "stakeholders.md"), (ws.releases, "roadmap.md")):
+        if ident in table:
+            return (page, anchor(ident))
+    return None
+
+
+class RenderError(Exception):
+    """A template failed; carries a located diagnostic."""
+
+    def __init__(self, diagnostic: Diagnostic) -> None:
+        super().__init__(str(diagnostic))
+        self.diagnostic = diagnostic
+
+
+def render_site(ws: Workspace, templates_dir: Path | None) -> tuple[dict[str, str], list[Any]]:
+    """Render every page in memory: (Markdown by docs path, navigation)."""
+    env = make_environment(templates_dir)
+    analysis = Analysis(ws)
+    pages = plan(ws)
+    rendered = dict(_render(env, ws, analysis, pages, templates_dir))
+    return rendered, nav(pages)
+
+
+def _render(env: SandboxedEnvironment, ws: Workspace, analysis: Analysis, pages: list[Page],
+            templates_dir: Path | None) -> Iterator[tuple[str, str]]:
+    cache: dict[str, Any] = {}
+    for page in pages:
+        try:
+            template = cache.get(page.template) or env.get_template(page.template)
+            cache[page.template] = template
+            yield page.path, template.render(ws=ws, an=analysis, product=ws.product, page=page, **page.extra)
+        except TemplateSyntaxError as error:
+            raise RenderError(_template_diagnostic(error, error.filename or error.name or page.template,
+                                                   error.lineno, templates_dir)) from error
+        except Exception as error:  # a workspace template is user input: any failure is theirs
+            filename, line = _template_frame(error)
+            raise RenderError(_template_diagnostic(error, filename or page.template, line, templates_dir,
+                                                   page)) from error
+
+
+def _template_frame(error: BaseException) -> tuple[str | None, int]:
+    """The template file and line a runtime error happened on.
+
+    Jinja rewrites tracebacks so that template frames carry the template's
+    file name and line number.
+    """
+    where: tuple[str | None, int] = (None, 0)
+    tb = error.__traceback__
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.endswith(".j2"):
+            where = (filename, tb.tb_lineno)
+        tb = tb.tb_next
+    return where
+
+
+def _template_diagnostic(error: Exception, name: str, line: int | None, templates_dir: Path | None,
+                         page: Page | None = None) -> Diagnostic:
+    shown = Path(name).name
+    if templates_dir is not None and (templates_dir / shown).is_file():
+        shown = (templates_dir / shown).as_posix()
+    else:
+        shown = f"<specgen>/templates/{shown}"
+    where = f" while rendering {page.path}" if page else ""
+    if isinstance(error, TemplateNotFound):
+        return Diagnostic.of("SG401", shown, f"template {error.name!r} not found{where}", line=line or 1, column=1)
+    message = error.message if isinstance(error, TemplateError) and error.message else f"{type(error).__name__}: {error}"
+    return Diagnostic.of("SG401", shown, f"template error{where}: {message}",
+                         line=line or 1, column=1)
