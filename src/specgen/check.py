@@ -64,7 +64,7 @@ def check(workspace: Path | str = ".", *, settings: Settings | None = None, stri
         diagnostics.extend(placeholders(document))
         if not problems:
             valid.append(document)
-    diagnostics.extend(check_rules(loaded.documents, valid))
+    diagnostics.extend(check_rules(loaded.documents, valid, loaded.unreadable))
     texts = {d.path: d.text for d in loaded.documents}
     diagnostics = sort_diagnostics(locate_all(diagnostics, texts))
     has_errors = any(d.severity is Severity.ERROR for d in diagnostics)

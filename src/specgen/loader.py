@@ -47,6 +47,10 @@ class Document:
 class LoadResult:
     documents: list[Document]
     diagnostics: list[Diagnostic]
+    #: Files of a known kind that could not be read, by file stem: their IDs
+    #: still count as defined, so one broken file does not turn every
+    #: reference to it into a second, misleading error.
+    unreadable: dict[str, Kind]
 
 
 def kind_of(relative: Path) -> Kind | None:
@@ -76,6 +80,7 @@ def load_workspace(specs_dir: Path, workspace: Path, limits: Limits) -> LoadResu
     """Load every spec below ``specs_dir``; paths are shown relative to ``workspace``."""
     documents: list[Document] = []
     diagnostics: list[Diagnostic] = []
+    unreadable: dict[str, Kind] = {}
     yaml = make_yaml()
     for file in discover(specs_dir):
         shown = _shown(file, workspace)
@@ -95,7 +100,9 @@ def load_workspace(specs_dir: Path, workspace: Path, limits: Limits) -> LoadResu
         diagnostics.extend(problems)
         if doc is not None:
             documents.append(doc)
-    return LoadResult(documents, diagnostics)
+        else:
+            unreadable[file.stem] = kind
+    return LoadResult(documents, diagnostics, unreadable)
 
 
 def _shown(file: Path, workspace: Path) -> str:

@@ -8,6 +8,10 @@ User text is data, never code. The environment is sandboxed, and its
 template cannot forget to: ``<script>``, ``{{ x }}`` and a ``|`` in a table
 cell all render literally. Helpers that build markup on purpose (links, code,
 paragraphs) escape their parts and return :class:`markupsafe.Markup`.
+
+One caveat for template authors: ``~`` between a Markup value (such as a
+``link()``) and user text escapes the text for HTML only; build such strings
+with separate ``{{ }}`` outputs instead.
 """
 
 from __future__ import annotations
@@ -59,8 +63,8 @@ _ENTITIES = {
     ":": "&#58;",
 }
 _TABLE = str.maketrans(_ENTITIES)
-#: Starts that Markdown reads as a list, heading or rule at the start of a line.
-_LINE_START = re.compile(r"^(\s*)([-+=>]|\d+[.)])")
+#: Starts that Markdown reads as a list item or a rule at the start of a line.
+_LINE_START = re.compile(r"^(\s*)([-+=]+(?=\s|$)|\d+[.)](?=\s|$))")
 
 
 def escape_inline(value: object) -> Markup:
@@ -186,7 +190,9 @@ def make_environment(templates_dir: Path | None) -> SandboxedEnvironment:
     env = SandboxedEnvironment(
         loader=ChoiceLoader(loaders),
         undefined=StrictUndefined,
-        autoescape=False,
+        # Autoescaping makes macros and {% set %} blocks return Markup (so they
+        # are not escaped twice); finalize does the escaping that Markdown needs.
+        autoescape=True,
         finalize=escape_inline,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -195,6 +201,8 @@ def make_environment(templates_dir: Path | None) -> SandboxedEnvironment:
     )
     env.filters.update(
         e=escape_inline,
+        escape=escape_inline,
+        join=_join,
         paragraphs=paragraphs,
         code=code,
         anchor=anchor,
@@ -228,6 +236,11 @@ HEALTH = {
     "amber": "🟠 amber",
     "red": "🔴 red",
 }
+
+
+def _join(items: Any, separator: str = "") -> Markup:
+    """Like Jinja's ``join``, but escaping each item for Markdown, not HTML only."""
+    return Markup(escape_inline(separator)).join(escape_inline(i) for i in items)
 
 
 def _number(value: float | None, digits: int = 1) -> str:

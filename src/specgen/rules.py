@@ -9,12 +9,12 @@ run on schema-valid documents only, where every field has the expected shape.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from specgen.diagnostics import Diagnostic, Pointer, did_you_mean
-from specgen.kinds import EACH, KINDS, PRODUCT_ID, REFERENCES, REQUIREMENT
+from specgen.kinds import EACH, KINDS, PRODUCT_ID, REFERENCES, REQUIREMENT, Kind
 from specgen.loader import Document
 
 PLANNED_OR_LATER = frozenset({"planned", "in_progress", "beta", "released"})
@@ -25,14 +25,25 @@ class _Index:
     """Every ID the workspace defines, and where."""
 
     entities: dict[str, Document] = field(default_factory=dict)
+    unreadable: dict[str, Kind] = field(default_factory=dict)
     requirements: dict[str, Document] = field(default_factory=dict)
     #: Requirement IDs, per feature, for "did you mean" hints.
     requirement_ids: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
 
 
-def check_rules(documents: Sequence[Document], valid: Sequence[Document]) -> list[Diagnostic]:
-    """Cross-file diagnostics. ``valid`` is the subset that passed its schema."""
+def check_rules(
+    documents: Sequence[Document],
+    valid: Sequence[Document],
+    unreadable: Mapping[str, Kind] | None = None,
+) -> list[Diagnostic]:
+    """Cross-file diagnostics.
+
+    ``valid`` is the subset of ``documents`` that passed its schema;
+    ``unreadable`` names the files that could not be parsed (by file stem),
+    whose IDs still count as defined.
+    """
     index, problems = _index(documents)
+    index.unreadable.update(unreadable or {})
     problems.extend(_references(documents, index))
     if not any(d.kind.name == "product" for d in documents):
         problems.append(
@@ -147,6 +158,8 @@ def _references(documents: Sequence[Document], index: _Index) -> Iterator[Diagno
 def _entity_ref(doc: Document, pointer: Pointer, value: str, target: str, index: _Index) -> Iterator[Diagnostic]:
     found = index.entities.get(value)
     wanted = KINDS[target].title.lower()
+    if found is None and index.unreadable.get(value) is KINDS[target]:
+        return  # defined in a file that failed to load; that file has its own error
     if found is None:
         known = [i for i, d in index.entities.items() if d.kind.name == target]
         yield Diagnostic.of("SG303", doc.path, f"{value!r} names no known {wanted}",
@@ -167,6 +180,8 @@ def _requirement_ref(doc: Document, owner: str | None, pointer: Pointer, value: 
     if uid in index.requirements:
         return
     feature, _, rid = uid.partition(".")
+    if feature in index.unreadable:
+        return
     if feature not in index.entities:
         yield Diagnostic.of("SG303", doc.path, f"{value!r} names a requirement of {feature!r}, "
                             "which is not a known feature", pointer=pointer)

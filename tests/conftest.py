@@ -1,0 +1,52 @@
+"""Shared test helpers.
+
+Golden files (expected diagnostics of invalid fixtures, expected Markdown of
+rendered pages) are refreshed with::
+
+    pytest --update-goldens
+
+Review the resulting diff before committing it: a golden file is a claim
+about what users see.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+FIXTURES = Path(__file__).parent / "fixtures"
+REPO = Path(__file__).parent.parent
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-goldens",
+        action="store_true",
+        default=False,
+        help="Rewrite golden files from the current output instead of comparing.",
+    )
+
+
+@pytest.fixture
+def update_goldens(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--update-goldens"))
+
+
+@pytest.fixture
+def basic(tmp_path: Path) -> Path:
+    """A private copy of the valid 'basic' workspace, safe to edit."""
+    target = tmp_path / "basic"
+    shutil.copytree(FIXTURES / "valid" / "basic", target, ignore=shutil.ignore_patterns("site"))
+    return target
+
+
+def compare_golden(path: Path, actual: str, update: bool) -> None:
+    """Assert ``actual`` equals the golden file, or rewrite it when updating."""
+    if update:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(actual, encoding="utf-8")
+        return
+    assert path.is_file(), f"missing golden file {path}; run pytest --update-goldens"
+    assert actual == path.read_text(encoding="utf-8"), f"{path} differs; see the diff above"

@@ -1,0 +1,135 @@
+"""The specgen command: exit codes, output formats, the schema command."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from specgen.cli import main
+
+
+def run(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(main, list(args))
+    assert "Traceback" not in result.output
+    return result.exit_code, result.output
+
+
+def test_check_clean_workspace_exits_zero(basic: Path) -> None:
+    code, output = run("check", "--workspace", str(basic))
+    assert code == 0
+    assert output == "12 spec files checked: 0 errors, 0 warnings\n"
+
+
+def test_check_reports_every_problem_sorted(basic: Path) -> None:
+    feature = basic / "specs/features/FEAT-1.yaml"
+    text = feature.read_text()
+    text = text.replace("title: Timeline view", "tilte: Timeline view")
+    text = text.replace("status: planned", "status: plannd")
+    feature.write_text(text)
+    (basic / "specs/personas/PER-1.yaml").write_text("id: PER-1\nname: [oops\n")
+    (basic / "specs/features/FEAT-2.yaml").write_text(
+        (basic / "specs/features/FEAT-2.yaml").read_text().replace("owner: STK-1", "owner: STK-9")
+    )
+
+    code, output = run("check", "--workspace", str(basic))
+
+    lines = output.splitlines()
+    assert code == 1
+    assert lines[:-1] == [
+        "specs/features/FEAT-1.yaml:1:1: error[SG202]: missing required key 'title' in feature "
+        "(A short name for the feature.)",
+        "specs/features/FEAT-1.yaml:2:1: error[SG201]: unknown key 'tilte' in feature (did you mean 'title'?)",
+        "specs/features/FEAT-1.yaml:4:9: error[SG204]: status: 'plannd' is not one of idea, discovery, "
+        "planned, in_progress, beta, released, wont_do (did you mean 'planned'?)",
+        "specs/features/FEAT-2.yaml:4:8: error[SG303]: 'STK-9' names no known stakeholder (did you mean 'STK-2'?)",
+        "specs/personas/PER-1.yaml:3:1: error[SG101]: did not find expected ',' or ']' "
+        "(while parsing a flow sequence)",
+    ]
+    assert lines[-1] == "11 spec files checked: 5 errors, 0 warnings"
+
+
+def test_check_json_format(basic: Path) -> None:
+    feature = basic / "specs/features/FEAT-1.yaml"
+    feature.write_text(feature.read_text().replace("owner: STK-2", "owner: STK-3", 1))
+
+    code, output = run("check", "--format", "json", "--workspace", str(basic))
+
+    payload = json.loads(output)
+    assert code == 1
+    assert payload["errors"] == 1 and payload["warnings"] == 0 and payload["files"] == 12
+    assert payload["diagnostics"] == [
+        {
+            "path": "specs/features/FEAT-1.yaml",
+            "line": 5,
+            "column": 8,
+            "severity": "error",
+            "code": "SG303",
+            "message": "'STK-3' names no known stakeholder",
+            "hint": "did you mean 'STK-2'?",
+            "pointer": "/owner",
+        }
+    ]
+
+
+def test_strict_turns_warnings_into_failures(basic: Path) -> None:
+    feature = basic / "specs/features/FEAT-1.yaml"
+    # Drop the only test case: the Must requirement R1 of a planned feature is untested.
+    text = feature.read_text()
+    feature.write_text(text[: text.index("test_cases:")])
+
+    code, output = run("check", "--workspace", str(basic))
+    assert code == 0
+    assert "warning[SG307]: Must requirement FEAT-1.R1 of a planned feature has no test case" in output
+
+    strict_code, strict_output = run("check", "--strict", "--workspace", str(basic))
+    assert strict_code == 1
+    assert strict_output == output
+
+
+def test_github_format_annotates_lines(basic: Path) -> None:
+    feature = basic / "specs/features/FEAT-1.yaml"
+    feature.write_text(feature.read_text().replace("owner: STK-2", "owner: STK-3", 1))
+    code, output = run("check", "--format", "github", "--workspace", str(basic))
+    assert code == 1
+    assert output.splitlines()[0] == (
+        "::error file=specs/features/FEAT-1.yaml,line=5,col=8,title=SG303::"
+        "'STK-3' names no known stakeholder (did you mean 'STK-2'?)"
+    )
+
+
+def test_schema_command_writes_schemas(tmp_path: Path) -> None:
+    code, output = run("schema", "--out", str(tmp_path / "schemas"))
+    assert code == 0
+    written = sorted(p.name for p in (tmp_path / "schemas").iterdir())
+    assert "feature.schema.json" in written and "common.schema.json" in written
+    assert len(output.splitlines()) == len(written)
+    feature = json.loads((tmp_path / "schemas/feature.schema.json").read_text())
+    assert feature["additionalProperties"] is False
+    assert all("description" in spec for spec in feature["properties"].values())
+
+
+def test_usage_errors_exit_two(tmp_path: Path) -> None:
+    code, _ = run("check", "--format", "xml", "--workspace", str(tmp_path))
+    assert code == 2
+    code, output = run("check", "--workspace", str(tmp_path / "missing"))
+    assert code == 2
+    assert "is not a folder" in output
+
+
+def test_console_script_has_no_traceback_on_bad_input(tmp_path: Path) -> None:
+    specs = tmp_path / "specs" / "features"
+    specs.mkdir(parents=True)
+    (specs / "FEAT-1.yaml").write_bytes(b"id: FEAT-1\n\tbad: [\n\xff")
+    proc = subprocess.run(
+        [sys.executable, "-m", "specgen", "check", "--workspace", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 1
+    assert "Traceback" not in proc.stdout + proc.stderr
+    assert "specs/features/FEAT-1.yaml:3:1: error[SG104]: byte 0xff is not valid UTF-8" in proc.stdout
