@@ -47,7 +47,7 @@ def test_check_reports_every_problem_sorted(basic: Path) -> None:
         "planned, in_progress, beta, released, wont_do (did you mean 'planned'?)",
         "specs/features/FEAT-2.yaml:4:8: error[SG303]: 'STK-9' names no known stakeholder (did you mean 'STK-2'?)",
         "specs/personas/PER-1.yaml:3:1: error[SG101]: did not find expected ',' or ']' "
-        "(while parsing a flow sequence)",
+        "(while parsing a flow sequence that starts on line 2)",
     ]
     assert lines[-1] == "11 spec files checked: 5 errors, 0 warnings"
 

@@ -158,7 +158,7 @@ def load_file(
     except DuplicateKeyError as error:
         return _marked(shown, "SG102", error, _duplicate_message(error))
     except ComposerError as error:
-        if error.problem and "single document" in error.problem:
+        if "single document" in f"{error.context} {error.problem}":
             return _marked(shown, "SG107", error, "a spec file holds one YAML document, found more")
         return _marked(shown, "SG101", error, _yaml_message(error))
     except MarkedYAMLError as error:
@@ -203,7 +203,11 @@ def _yaml_message(error: MarkedYAMLError) -> str:
     if "'\\t'" in problem or "\\t" in problem:
         problem += "; indent with spaces, YAML does not allow tabs here"
     if error.context:
-        problem = f"{problem} ({error.context.strip()})"
+        context = error.context.strip()
+        start, end = error.context_mark, error.problem_mark
+        if start is not None and end is not None and start.line != end.line:
+            context += f" that starts on line {start.line + 1}"
+        problem = f"{problem} ({context})"
     return problem
 
 

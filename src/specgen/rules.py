@@ -44,6 +44,9 @@ def check_rules(
     """
     index, problems = _index(documents)
     index.unreadable.update(unreadable or {})
+    # A document whose ID is taken by another file is left out of the rules
+    # about meaning: its ID already has an error, and it would shadow the first.
+    valid = [d for d in valid if index.entities.get(entity_id(d) or "") is d]
     problems.extend(_references(documents, index))
     if not any(d.kind.name == "product" for d in documents):
         problems.append(
@@ -156,6 +159,8 @@ def _references(documents: Sequence[Document], index: _Index) -> Iterator[Diagno
 
 
 def _entity_ref(doc: Document, pointer: Pointer, value: str, target: str, index: _Index) -> Iterator[Diagnostic]:
+    if not value.startswith(f"{KINDS[target].prefix}-"):
+        return  # not an ID of the expected form: the schema reports it
     found = index.entities.get(value)
     wanted = KINDS[target].title.lower()
     if found is None and index.unreadable.get(value) is KINDS[target]:
@@ -186,8 +191,10 @@ def _requirement_ref(doc: Document, owner: str | None, pointer: Pointer, value: 
         yield Diagnostic.of("SG303", doc.path, f"{value!r} names a requirement of {feature!r}, "
                             "which is not a known feature", pointer=pointer)
     else:
+        known = index.requirement_ids[feature]
+        listed = f"{feature} has {', '.join(known)}" if known else f"{feature} has no requirements yet"
         yield Diagnostic.of("SG303", doc.path, f"{value!r} names no requirement of {feature}",
-                            pointer=pointer, hint=did_you_mean(rid, index.requirement_ids[feature]))
+                            pointer=pointer, hint=did_you_mean(rid, known) or listed)
 
 
 def _verifies_something(doc: Document, owner: str | None, index: _Index) -> Iterator[Diagnostic]:

@@ -1,0 +1,109 @@
+"""Loading: YAML becomes JSON-like data; broken files become located diagnostics."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from specgen.config import Limits
+from specgen.diagnostics import Diagnostic
+from specgen.loader import Document, load_workspace
+
+
+def load_one(tmp_path: Path, text: str | bytes, where: str = "features/FEAT-1.yaml",
+             limits: Limits | None = None) -> tuple[list[Document], list[Diagnostic]]:
+    file = tmp_path / "specs" / where
+    file.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(text, bytes):
+        file.write_bytes(text)
+    else:
+        file.write_text(text, encoding="utf-8")
+    result = load_workspace(tmp_path / "specs", tmp_path, limits or Limits())
+    return result.documents, result.diagnostics
+
+
+def test_dates_stay_strings(tmp_path: Path) -> None:
+    docs, problems = load_one(tmp_path, "id: REL-1\ntarget_date: 2026-01-02\nwhen: 2026-14-05\nyes_key: yes\n")
+    assert problems == []
+    assert docs[0].data == {"id": "REL-1", "target_date": "2026-01-02", "when": "2026-14-05", "yes_key": "yes"}
+
+
+def test_keys_are_strings(tmp_path: Path) -> None:
+    docs, _ = load_one(tmp_path, "1: one\ntrue: two\n")
+    assert docs[0].data == {"1": "one", "true": "two"}
+
+
+def test_duplicate_keys_are_errors(tmp_path: Path) -> None:
+    _, problems = load_one(tmp_path, "id: FEAT-1\ntitle: a\nowner: STK-1\ntitle: b\n")
+    assert [str(p) for p in problems] == [
+        "specs/features/FEAT-1.yaml:4:1: error[SG102]: duplicate key 'title': each key may appear once in a mapping"
+    ]
+
+
+def test_syntax_error_is_located(tmp_path: Path) -> None:
+    _, problems = load_one(tmp_path, "id: FEAT-1\ntitle: [unclosed\nowner: STK-1\n")
+    assert len(problems) == 1
+    assert str(problems[0]) == (
+        "specs/features/FEAT-1.yaml:3:6: error[SG101]: did not find expected ',' or ']' "
+        "(while parsing a flow sequence that starts on line 2)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("content", "code", "line", "column"),
+    [
+        (b"", "SG103", 0, 0),
+        (b"# just a comment\n", "SG103", 0, 0),
+        (b"id: FEAT-1\ntitle: caf\xe9\n", "SG104", 2, 11),
+        (b"\x00\x01\x02binary", "SG104", 0, 0),
+        (b"- a\n- b\n", "SG105", 1, 1),
+        (b"id: a\n---\nid: b\n", "SG107", 2, 1),
+        (b"id: FEAT-1\n\ttitle: x\n", "SG101", 2, 1),
+    ],
+    ids=["empty", "comments-only", "latin-1", "binary", "list", "two-documents", "tab"],
+)
+def test_broken_files_become_diagnostics(tmp_path: Path, content: bytes, code: str, line: int, column: int) -> None:
+    docs, problems = load_one(tmp_path, content)
+    assert docs == []
+    assert [(p.code, p.line, p.column) for p in problems] == [(code, line, column)]
+
+
+def test_byte_order_mark_is_accepted(tmp_path: Path) -> None:
+    docs, problems = load_one(tmp_path, "\ufeffid: FEAT-1\n".encode())
+    assert problems == [] and docs[0].data == {"id": "FEAT-1"}
+
+
+def test_one_broken_file_does_not_stop_the_others(tmp_path: Path) -> None:
+    load_one(tmp_path, "id: [", where="features/FEAT-1.yaml")
+    docs, problems = load_one(tmp_path, "id: FEAT-2\n", where="features/FEAT-2.yaml")
+    assert [d.data["id"] for d in docs] == ["FEAT-2"]
+    assert [p.path for p in problems] == ["specs/features/FEAT-1.yaml"]
+
+
+def test_limits_reject_huge_files_and_alias_bombs(tmp_path: Path) -> None:
+    _, problems = load_one(tmp_path, "id: FEAT-1\nx: " + "a" * 200 + "\n", limits=Limits(max_file_bytes=100))
+    assert [p.code for p in problems] == ["SG106"]
+
+    bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 10)}]\n" for i in range(6)
+    )
+    _, problems = load_one(tmp_path, bomb, where="features/FEAT-2.yaml")
+    assert [p.code for p in problems if p.path.endswith("FEAT-2.yaml")] == ["SG109"]
+
+
+def test_files_outside_known_folders_are_flagged(tmp_path: Path) -> None:
+    docs, problems = load_one(tmp_path, "id: FEAT-1\n", where="featurs/FEAT-1.yaml")
+    assert docs == []
+    assert [(p.code, p.hint) for p in problems] == [("SG108", "did you mean 'features'?")]
+
+
+def test_symlink_out_of_workspace_is_refused(tmp_path: Path) -> None:
+    outside = tmp_path / "outside.yaml"
+    outside.write_text("id: FEAT-1\n")
+    workspace = tmp_path / "ws"
+    (workspace / "specs" / "features").mkdir(parents=True)
+    (workspace / "specs" / "features" / "FEAT-1.yaml").symlink_to(outside)
+    result = load_workspace(workspace / "specs", workspace, Limits())
+    assert result.documents == []
+    assert [p.code for p in result.diagnostics] == ["SG110"]

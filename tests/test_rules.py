@@ -1,0 +1,124 @@
+"""Cross-file rules: identity, references, cycles, coverage, release order."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from specgen import check
+
+from .test_schema import edit, messages
+
+FEATURE = """\
+id: {id}
+title: Feature {id}
+status: idea
+owner: STK-1
+problem: A problem.
+depends_on: [{deps}]
+"""
+
+
+def add_feature(workspace: Path, ident: str, deps: str = "") -> None:
+    (workspace / f"specs/features/{ident}.yaml").write_text(FEATURE.format(id=ident, deps=deps))
+
+
+def test_dangling_reference(basic: Path) -> None:
+    edit(basic / "specs/features/FEAT-1.yaml", "personas: [PER-1]", "personas: [PER-1, PER-2]")
+    edit(basic / "specs/decisions/DEC-1.yaml", "features: [FEAT-1]", "features: [FEAT-11]")
+    assert messages(basic) == [
+        "specs/decisions/DEC-1.yaml:7:12: error[SG303]: 'FEAT-11' names no known feature (did you mean 'FEAT-1'?)",
+        "specs/features/FEAT-1.yaml:10:19: error[SG303]: 'PER-2' names no known persona (did you mean 'PER-1'?)",
+    ]
+
+
+def test_requirement_references(basic: Path) -> None:
+    edit(basic / "specs/features/FEAT-1.yaml", "verifies: [R1]", "verifies: [R3, FEAT-2.R1, FEAT-7.R1]")
+    assert messages(basic) == [
+        "specs/features/FEAT-1.yaml:32:9: warning[SG307]: Must requirement FEAT-1.R1 of a planned feature "
+        "has no test case (add a test case whose verifies lists it)",
+        "specs/features/FEAT-1.yaml:47:16: error[SG303]: 'R3' names no requirement of FEAT-1 (FEAT-1 has R1, R2)",
+        "specs/features/FEAT-1.yaml:47:31: error[SG303]: 'FEAT-7.R1' names a requirement of 'FEAT-7', "
+        "which is not a known feature",
+    ]
+
+
+def test_test_case_that_verifies_nothing(basic: Path) -> None:
+    edit(basic / "specs/features/FEAT-1.yaml", "verifies: [R1]", "verifies: []")
+    assert messages(basic) == [
+        "specs/features/FEAT-1.yaml:32:9: warning[SG307]: Must requirement FEAT-1.R1 of a planned feature "
+        "has no test case (add a test case whose verifies lists it)",
+        "specs/features/FEAT-1.yaml:47:5: error[SG306]: test case 'TC-1' verifies nothing "
+        "(list the requirements it verifies, e.g. verifies: [R1])",
+    ]
+
+
+def test_dependency_cycle(basic: Path) -> None:
+    add_feature(basic, "FEAT-3", "FEAT-4")
+    add_feature(basic, "FEAT-4", "FEAT-5")
+    add_feature(basic, "FEAT-5", "FEAT-3")
+    add_feature(basic, "FEAT-6", "FEAT-6")
+    assert messages(basic) == [
+        "specs/features/FEAT-3.yaml:6:14: error[SG305]: dependency cycle: FEAT-3 -> FEAT-4 -> FEAT-5 -> FEAT-3 "
+        "(a feature cannot ship before itself; remove one of these dependencies)",
+        "specs/features/FEAT-6.yaml:6:14: error[SG305]: dependency cycle: FEAT-6 -> FEAT-6 "
+        "(a feature cannot ship before itself; remove one of these dependencies)",
+    ]
+
+
+def test_duplicate_ids(basic: Path) -> None:
+    add_feature(basic, "FEAT-3")
+    (basic / "specs/features/feat-3.yaml").write_text(FEATURE.format(id="FEAT-3", deps=""))
+    edit(basic / "specs/features/FEAT-2.yaml", "id: FEAT-2", "id: FEAT-1")
+    assert messages(basic) == [
+        "specs/features/FEAT-2.yaml:1:5: error[SG301]: ID 'FEAT-1' is already used by specs/features/FEAT-1.yaml "
+        "(IDs are never reused: pick a new one)",
+        "specs/features/FEAT-2.yaml:1:5: error[SG302]: ID 'FEAT-1' does not match the file name 'FEAT-2' "
+        "(rename the file to FEAT-1.yaml or the ID to FEAT-2)",
+        "specs/features/feat-3.yaml:1:5: error[SG301]: ID 'FEAT-3' is already used by specs/features/FEAT-3.yaml "
+        "(IDs are never reused: pick a new one)",
+        "specs/features/feat-3.yaml:1:5: error[SG302]: ID 'FEAT-3' does not match the file name 'feat-3' "
+        "(rename the file to FEAT-3.yaml or the ID to feat-3)",
+    ]
+
+
+def test_duplicate_test_case_and_requirement_ids(basic: Path) -> None:
+    edit(basic / "specs/features/FEAT-1.yaml", "  - id: R2", "  - id: R1")
+    edit(basic / "specs/features/FEAT-2.yaml", "requirements:", "test_cases:\n  - id: TC-1\n    title: t\n"
+         "    verifies: [R1]\nrequirements:")
+    assert messages(basic) == [
+        "specs/features/FEAT-1.yaml:40:9: error[SG301]: requirement 'R1' appears twice in FEAT-1",
+        "specs/features/FEAT-2.yaml:12:9: error[SG301]: test case ID 'TC-1' is already used in "
+        "specs/features/FEAT-1.yaml",
+    ]
+
+
+def test_release_order_and_unaligned_work_are_warnings(basic: Path) -> None:
+    (basic / "specs/releases/REL-2.yaml").write_text(
+        "id: REL-2\nname: '2.0'\nstatus: planned\ntarget_date: 2027-06-01\n"
+    )
+    edit(basic / "specs/features/FEAT-2.yaml", "horizon: later", "horizon: next\nrelease: REL-1")
+    edit(basic / "specs/features/FEAT-1.yaml", "release: REL-1", "release: REL-2")
+    edit(basic / "specs/features/FEAT-2.yaml", "status: idea", "status: discovery")
+    result = check(basic)
+    assert result.success  # warnings only
+    assert [str(d) for d in result.diagnostics] == [
+        "specs/features/FEAT-2.yaml:9:14: warning[SG308]: depends on FEAT-1, planned for 2027-06-01, after this "
+        "feature's release on 2027-01-15",
+        "specs/features/FEAT-2.yaml:6:10: warning[SG309]: FEAT-2 is on the 'next' horizon but linked to no "
+        "objective (add objectives: [OBJ-...] to say which goal it serves)",
+    ][::-1]
+    assert not check(basic, strict=True).success
+
+
+def test_missing_product(basic: Path) -> None:
+    (basic / "specs/product.yaml").unlink()
+    assert messages(basic) == [
+        "specs/product.yaml:1:1: error[SG310]: the workspace has no product spec "
+        "(create specs/product.yaml with the product's name, vision and owner)"
+    ]
+
+
+def test_broken_file_does_not_cascade(basic: Path) -> None:
+    (basic / "specs/stakeholders/STK-2.yaml").write_text("id: STK-2\nname: [\n")
+    found = messages(basic)
+    assert len(found) == 1 and "SG101" in found[0] and found[0].startswith("specs/stakeholders/STK-2.yaml")

@@ -1,0 +1,103 @@
+"""Schema validation: errors in the user's terms, at the right place, with hints."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from jsonschema import Draft202012Validator
+
+from specgen import check
+from specgen.kinds import KINDS
+from specgen.schema import schema_texts
+
+
+def messages(workspace: Path) -> list[str]:
+    return [str(d) for d in check(workspace).diagnostics]
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1))
+
+
+def test_unknown_key_suggests_close_match(basic: Path) -> None:
+    edit(basic / "specs/features/FEAT-1.yaml", "goals: [", "golas: [")
+    assert messages(basic) == [
+        "specs/features/FEAT-1.yaml:13:1: error[SG201]: unknown key 'golas' in feature (did you mean 'goals'?)"
+    ]
+
+
+def test_unknown_nested_key_names_its_place(basic: Path) -> None:
+    edit(basic / "specs/features/FEAT-1.yaml", "    statement: Render", "    statment: Render")
+    assert messages(basic) == [
+        "specs/features/FEAT-1.yaml:40:5: error[SG202]: missing required key 'statement' in requirements[1] "
+        "(What the product must do, as a testable statement.)",
+        "specs/features/FEAT-1.yaml:41:5: error[SG201]: unknown key 'statment' in requirements[1] "
+        "(did you mean 'statement'?)",
+    ]
+
+
+def test_enum_typo_suggests_value(basic: Path) -> None:
+    edit(basic / "specs/objectives/OBJ-1.yaml", "health: at_risk", "health: at_rsik")
+    assert messages(basic) == [
+        "specs/objectives/OBJ-1.yaml:5:9: error[SG204]: health: 'at_rsik' is not one of on_track, at_risk, "
+        "off_track, done, missed (did you mean 'at_risk'?)"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        ("duration_weeks: 4", "duration_weeks: four",
+         "specs/features/FEAT-1.yaml:26:19: error[SG203]: scoring.duration_weeks: expected a number, "
+         "found text 'four'"),
+        ("duration_weeks: 4", "duration_weeks: 0",
+         "specs/features/FEAT-1.yaml:26:19: error[SG206]: scoring.duration_weeks: 0 must be greater than 0"),
+        ("goals: [Plans read in under a minute]", "goals:",
+         "specs/features/FEAT-1.yaml:13:7: error[SG203]: goals: expected a list, found null (an empty value)"),
+        ("release: REL-1", "release: 2026-01-01",
+         "specs/features/FEAT-1.yaml:8:10: error[SG206]: release: '2026-01-01' does not have the expected form "
+         "(The ID of a release in specs/releases/, e.g. REL-1.)"),
+    ],
+    ids=["text-for-number", "zero-divisor", "null-list", "bad-id"],
+)
+def test_type_and_constraint_errors(basic: Path, old: str, new: str, expected: str) -> None:
+    edit(basic / "specs/features/FEAT-1.yaml", old, new)
+    assert messages(basic) == [expected]
+
+
+def test_impossible_date_and_placeholder(basic: Path) -> None:
+    edit(basic / "specs/releases/REL-1.yaml", "target_date: 2027-01-15", "target_date: 2027-14-05")
+    edit(basic / "specs/personas/PER-1.yaml", "segment: Mid-size software teams", "segment: TBD")
+    assert messages(basic) == [
+        "specs/personas/PER-1.yaml:3:10: error[SG207]: segment: 'TBD' is a placeholder "
+        "(write the real value, or leave the key out until it is known)",
+        "specs/releases/REL-1.yaml:4:14: error[SG205]: target_date: '2027-14-05' is not a valid date (YYYY-MM-DD)",
+    ]
+
+
+@pytest.mark.parametrize("name", sorted(schema_texts()))
+def test_schemas_are_valid_documented_and_strict(name: str) -> None:
+    schema = json.loads(schema_texts()[name])
+    Draft202012Validator.check_schema(schema)
+
+    def walk(node: object, path: str) -> None:
+        if isinstance(node, dict):
+            if "properties" in node:
+                assert node.get("additionalProperties") is False, f"{name}{path} is not strict"
+                for key, sub in node["properties"].items():
+                    assert "description" in sub, f"{name}{path}.{key} has no description"
+            for key, value in node.items():
+                walk(value, f"{path}/{key}")
+        elif isinstance(node, list):
+            for i, value in enumerate(node):
+                walk(value, f"{path}[{i}]")
+
+    walk(schema, "")
+
+
+def test_every_kind_has_a_schema() -> None:
+    assert {k.schema_name for k in KINDS.values()} <= set(schema_texts())
