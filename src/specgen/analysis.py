@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
 
+from specgen.rules import PLANNED_OR_LATER
 from specgen.model import (
     Decision,
     Feature,
@@ -224,8 +225,9 @@ class Analysis:
     def coverage(self) -> Coverage:
         ws = self.ws
         by_req = ws.tests_by_requirement
+        # The same scope as rule SG307: Must requirements of planned-or-later work.
         musts = [
-            r.uid for f in ws.features.values() if f.status not in ("wont_do",)
+            r.uid for f in ws.features.values() if f.status in PLANNED_OR_LATER
             for r in f.requirements if r.priority == "must" and not by_req.get(r.uid)
         ]
         cases = list(ws.test_cases.values())

@@ -240,7 +240,7 @@ HEALTH = {
 
 def _join(items: Any, separator: str = "") -> Markup:
     """Like Jinja's ``join``, but escaping each item for Markdown, not HTML only."""
-    return Markup(escape_inline(separator)).join(escape_inline(i) for i in items)
+    return Markup(Markup.escape(separator)).join(escape_inline(i) for i in items)
 
 
 def _number(value: float | None, digits: int = 1) -> str:

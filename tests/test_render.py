@@ -1,0 +1,130 @@
+"""Rendering: user text is data, briefs respect visibility, pages match their goldens."""
+
+from __future__ import annotations
+
+from html.parser import HTMLParser
+from pathlib import Path
+
+import markdown
+import pytest
+
+from specgen import check
+from specgen.render import escape_inline, render_site
+
+from .conftest import FIXTURES, compare_golden
+from .test_schema import edit
+
+HOSTILE = {
+    "script": "<script>alert(1)</script>",
+    "image": '<img src=x onerror="alert(2)">',
+    "jinja": "{{ 7 * 7 }} {% if true %}yes{% endif %}",
+    "pipe": "left | right",
+    "link": "[click](javascript:alert(3))",
+    "comment": "<!-- hidden -->",
+    "list": "1. not a list",
+    "emphasis": "*not bold* __nor this__ `nor code`",
+}
+
+
+class _Html(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[str] = []
+        self.attrs: list[tuple[str, str | None]] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append(tag)
+        self.attrs.extend(attrs)
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+
+def to_html(text: str) -> _Html:
+    parser = _Html()
+    parser.feed(markdown.markdown(text, extensions=["tables", "attr_list", "admonition", "toc"]))
+    return parser
+
+
+@pytest.mark.parametrize("value", HOSTILE.values(), ids=HOSTILE.keys())
+def test_escaped_text_renders_literally(value: str) -> None:
+    html = to_html(f"| a | b |\n|---|---|\n| {escape_inline(value)} | x |\n")
+    assert "".join(html.text).replace("\n", "").startswith("ab" + value)
+    assert "script" not in html.tags and "img" not in html.tags
+    assert not any(name in ("onerror", "href") for name, _ in html.attrs)
+    assert html.tags.count("td") == 2  # the pipe did not split the cell
+
+
+def test_user_text_is_escaped(basic: Path) -> None:
+    feature = basic / "specs/features/FEAT-1.yaml"
+    edit(feature, "title: Timeline view", f"title: '{HOSTILE['script']} {HOSTILE['pipe']}'")
+    edit(feature, "statement: Show features", "statement: '{{ config }} {% raw %}' # Show features")
+    result = check(basic)
+    assert result.workspace is not None, result.diagnostics
+    pages, _ = render_site(result.workspace, None)
+
+    page = pages["features/FEAT-1.md"]
+    assert "<script>" not in page and "{{ config }}" not in page
+    html = to_html(page)
+    text = "".join(html.text)
+    assert "FEAT-1: <script>alert(1)</script> left | right" in text
+    assert "R1: {{ config }} {% raw %}" in text
+    assert "script" not in html.tags
+    index = to_html(pages["features/index.md"])
+    assert "<script>alert(1)</script> left | right" in "".join(index.text)
+    assert index.tags.count("th") == 7 and index.tags.count("td") == 7 * 2
+
+
+def test_customer_brief_hides_internal_items(basic: Path) -> None:
+    result = check(basic)
+    assert result.workspace is not None
+    pages, _ = render_site(result.workspace, None)
+    customer = pages["briefs/customer.md"]
+    assert "Timeline view" in customer            # external feature
+    assert "Internal scoring dashboard" not in customer  # internal feature
+    assert "The timeline view is coming in January." in customer  # the external update
+    assert "Timeline slipped a month" not in customer  # the internal update
+    for private in ("Ada Lovelace", "Grace Hopper", "STK-", "5,000", "Rendering is slow", "2027-01-15"):
+        assert private not in customer, private
+    # The internal update heads the internal briefs instead.
+    assert "Timeline slipped a month" in pages["briefs/exec.md"]
+
+
+def test_template_errors_are_located(tmp_path: Path, basic: Path) -> None:
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "roadmap.md.j2").write_text("# Roadmap\n\n{{ ws.nonexistent }}\n")
+    result = check(basic)
+    assert result.workspace is not None
+    from specgen.render import RenderError
+
+    with pytest.raises(RenderError) as caught:
+        render_site(result.workspace, templates)
+    d = caught.value.diagnostic
+    assert (d.code, d.path, d.line) == ("SG401", (templates / "roadmap.md.j2").as_posix(), 3)
+    assert "nonexistent" in d.message
+
+
+def test_sandbox_blocks_python_internals(tmp_path: Path, basic: Path) -> None:
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "home.md.j2").write_text("{{ ws.__class__.__init__.__globals__ }}\n")
+    result = check(basic)
+    assert result.workspace is not None
+    from specgen.render import RenderError
+
+    with pytest.raises(RenderError) as caught:
+        render_site(result.workspace, templates)
+    assert "unsafe" in caught.value.diagnostic.message
+
+
+def test_rendered_pages_match_goldens(update_goldens: bool) -> None:
+    result = check(FIXTURES / "valid" / "basic")
+    assert result.workspace is not None
+    pages, nav = render_site(result.workspace, None)
+    golden = Path(__file__).parent / "golden" / "basic"
+    for path, text in pages.items():
+        compare_golden(golden / path, text, update_goldens)
+    expected = {p.relative_to(golden).as_posix() for p in golden.rglob("*.md")}
+    assert expected == set(pages), "a golden page is stale or missing; run pytest --update-goldens"
