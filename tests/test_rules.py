@@ -73,11 +73,11 @@ def test_duplicate_ids(basic: Path) -> None:
         "specs/features/FEAT-2.yaml:1:5: error[SG301]: ID 'FEAT-1' is already used by specs/features/FEAT-1.yaml "
         "(IDs are never reused: pick a new one)",
         "specs/features/FEAT-2.yaml:1:5: error[SG302]: ID 'FEAT-1' does not match the file name 'FEAT-2' "
-        "(rename the file to FEAT-1.yaml or the ID to FEAT-2)",
+        "(change the ID to FEAT-2)",
         "specs/features/feat-3.yaml:1:5: error[SG301]: ID 'FEAT-3' is already used by specs/features/FEAT-3.yaml "
         "(IDs are never reused: pick a new one)",
         "specs/features/feat-3.yaml:1:5: error[SG302]: ID 'FEAT-3' does not match the file name 'feat-3' "
-        "(rename the file to FEAT-3.yaml or the ID to feat-3)",
+        "(change the ID to feat-3)",
     ]
 
 

@@ -12,7 +12,7 @@ import shutil
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -46,7 +46,7 @@ def build(workspace: Path | str = ".", *, strict: bool | None = None, site_dir: 
     settings, problems = resolve_settings(workspace, strict=strict, site_dir=site_dir)
     result = check(settings=settings)
     if problems:
-        result = CheckResult(settings, result.documents, [*problems, *result.diagnostics], result.workspace)
+        result = replace(result, diagnostics=[*problems, *result.diagnostics])
     out = settings.site_dir
     if not result.success or result.workspace is None:
         return BuildResult(result, out)

@@ -27,6 +27,8 @@ class CheckResult:
     diagnostics: list[Diagnostic]
     #: The typed model; ``None`` when errors keep it from being built.
     workspace: Workspace | None
+    #: How many spec files were read, broken ones included.
+    files: int = 0
 
     @property
     def errors(self) -> list[Diagnostic]:
@@ -60,8 +62,11 @@ def check(workspace: Path | str = ".", *, settings: Settings | None = None, stri
     valid: list[Document] = []
     for document in loaded.documents:
         problems = validate(document)
-        diagnostics.extend(problems)
-        diagnostics.extend(placeholders(document))
+        holes = placeholders(document)
+        # A placeholder explains any format error on the same value.
+        filled = {d.pointer for d in holes}
+        diagnostics.extend(d for d in problems if d.pointer not in filled)
+        diagnostics.extend(holes)
         if not problems:
             valid.append(document)
     diagnostics.extend(check_rules(loaded.documents, valid, loaded.unreadable))
@@ -69,4 +74,4 @@ def check(workspace: Path | str = ".", *, settings: Settings | None = None, stri
     diagnostics = sort_diagnostics(locate_all(diagnostics, texts))
     has_errors = any(d.severity is Severity.ERROR for d in diagnostics)
     model = None if has_errors else build_workspace(valid)
-    return CheckResult(settings, loaded.documents, diagnostics, model)
+    return CheckResult(settings, loaded.documents, diagnostics, model, loaded.files)

@@ -78,7 +78,7 @@ def _guarded(func: F) -> F:
 
 
 def _report(result: CheckResult, output_format: str) -> None:
-    click.echo(REPORTERS[output_format](result.diagnostics, len(result.documents)), nl=False)
+    click.echo(REPORTERS[output_format](result.diagnostics, result.files), nl=False)
 
 
 def _require_workspace(workspace: Path) -> None:

@@ -52,6 +52,11 @@ class LoadResult:
     #: reference to it into a second, misleading error.
     unreadable: dict[str, Kind]
 
+    @property
+    def files(self) -> int:
+        """Spec files read: the loaded ones and the broken ones."""
+        return len(self.documents) + len(self.unreadable)
+
 
 def kind_of(relative: Path) -> Kind | None:
     """The kind of spec a path (relative to the specs folder) holds."""
@@ -160,16 +165,17 @@ def load_file(
     except ComposerError as error:
         if "single document" in f"{error.context} {error.problem}":
             return _marked(shown, "SG107", error, "a spec file holds one YAML document, found more")
-        return _marked(shown, "SG101", error, _yaml_message(error))
+        return _marked(shown, "SG101", error, _yaml_message(error), _yaml_hint(error, text))
     except MarkedYAMLError as error:
-        return _marked(shown, "SG101", error, _yaml_message(error))
+        return _marked(shown, "SG101", error, _yaml_message(error), _yaml_hint(error, text))
     except YAMLError as error:
         return fail("SG101", f"not valid YAML: {error}")
     except RecursionError:
         return fail("SG109", "the document is nested too deeply to read")
 
     if data is None:
-        return fail("SG103", "the file is empty; a spec needs at least its required keys")
+        what = "holds only comments" if text.strip() else "is empty"
+        return fail("SG103", f"the file {what}; a spec needs at least its required keys")
     if not isinstance(data, dict):
         return fail(
             "SG105",
@@ -191,17 +197,27 @@ def _position(raw: bytes, offset: int) -> tuple[int, int]:
 
 
 def _marked(
-    shown: str, code: str, error: MarkedYAMLError, message: str
+    shown: str, code: str, error: MarkedYAMLError, message: str, hint: str | None = None
 ) -> tuple[None, list[Diagnostic]]:
     mark = error.problem_mark or error.context_mark
     line, column = (mark.line + 1, mark.column + 1) if mark is not None else (0, 0)
-    return None, [Diagnostic.of(code, shown, message, line=line, column=column)]
+    return None, [Diagnostic.of(code, shown, message, line=line, column=column, hint=hint)]
+
+
+def _yaml_hint(error: MarkedYAMLError, text: str) -> str | None:
+    """Advice for the YAML mistakes people make most."""
+    mark = error.problem_mark
+    lines = text.splitlines()
+    line = lines[mark.line] if mark is not None and mark.line < len(lines) else ""
+    if "\t" in line[: len(line) - len(line.lstrip())] or "tab" in (error.problem or ""):
+        return "indent with spaces: YAML does not allow tabs for indentation"
+    if "mapping values are not allowed" in (error.problem or ""):
+        return "text that contains ': ' must be quoted, e.g. title: \"Plan: phase two\""
+    return None
 
 
 def _yaml_message(error: MarkedYAMLError) -> str:
     problem = (error.problem or "invalid YAML").strip()
-    if "'\\t'" in problem or "\\t" in problem:
-        problem += "; indent with spaces, YAML does not allow tabs here"
     if error.context:
         context = error.context.strip()
         start, end = error.context_mark, error.problem_mark

@@ -16,6 +16,7 @@ with separate ``{{ }}`` outputs instead.
 
 from __future__ import annotations
 
+import json
 import posixpath
 import re
 from collections.abc import Iterator
@@ -107,6 +108,18 @@ def external_link(title: object, url: object) -> Markup:
     if not isinstance(url, str) or not _SAFE_URL.match(url):
         return escape_inline(title)
     return Markup('<a href="{}" rel="nofollow noopener">{}</a>').format(url, escape_inline(title))
+
+
+def front_matter(title: str) -> str:
+    """YAML front matter that sets a page's title for the theme and search.
+
+    Themes put the title in ``<title>`` through filters that strip tags and
+    unescape entities (Material's ``striptags``), so an escaped ``</title>``
+    in user text would come back as markup there. The title therefore carries
+    no angle brackets at all: they become their full-width look-alikes.
+    """
+    safe = " ".join(title.split()).replace("<", "\uff1c").replace(">", "\uff1e")
+    return f"---\ntitle: {json.dumps(safe)}\n---\n\n"
 
 
 def anchor(ident: str) -> str:
@@ -330,7 +343,8 @@ def _render(env: SandboxedEnvironment, ws: Workspace, analysis: Analysis, pages:
         try:
             template = cache.get(page.template) or env.get_template(page.template)
             cache[page.template] = template
-            yield page.path, template.render(ws=ws, an=analysis, product=ws.product, page=page, **page.extra)
+            body = template.render(ws=ws, an=analysis, product=ws.product, page=page, **page.extra)
+            yield page.path, front_matter(page.title) + body
         except TemplateSyntaxError as error:
             raise RenderError(_template_diagnostic(error, error.filename or error.name or page.template,
                                                    error.lineno, templates_dir)) from error

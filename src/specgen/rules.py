@@ -48,7 +48,7 @@ def check_rules(
     # about meaning: its ID already has an error, and it would shadow the first.
     valid = [d for d in valid if index.entities.get(entity_id(d) or "") is d]
     problems.extend(_references(documents, index))
-    if not any(d.kind.name == "product" for d in documents):
+    if not any(d.kind.name == "product" for d in documents) and PRODUCT_ID not in index.unreadable:
         problems.append(
             Diagnostic.of("SG310", "specs/product.yaml", "the workspace has no product spec",
                           hint="create specs/product.yaml with the product's name, vision and owner")
@@ -77,13 +77,14 @@ def _index(documents: Sequence[Document]) -> tuple[_Index, list[Diagnostic]]:
         ident = entity_id(doc)
         if ident is None:
             continue
-        if doc.kind.name != "product" and ident != doc.stem:
-            problems.append(
-                Diagnostic.of("SG302", doc.path,
-                              f"ID {ident!r} does not match the file name {doc.stem!r}",
-                              pointer=("id",), hint=f"rename the file to {ident}.yaml or the ID to {doc.stem}")
-            )
         first = seen_folded.get(ident.casefold())
+        if doc.kind.name != "product" and ident != doc.stem:
+            hint = (f"change the ID to {doc.stem}" if first is not None
+                    else f"rename the file to {ident}.yaml or the ID to {doc.stem}")
+            problems.append(
+                Diagnostic.of("SG302", doc.path, f"ID {ident!r} does not match the file name {doc.stem!r}",
+                              pointer=("id",), hint=hint)
+            )
         if first is not None:
             problems.append(
                 Diagnostic.of("SG301", doc.path, f"ID {ident!r} is already used by {first.path}",

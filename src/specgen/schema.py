@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from jsonschema import Draft202012Validator, FormatChecker
-from jsonschema.exceptions import ValidationError, best_match
+from jsonschema.exceptions import ValidationError
 from referencing import Registry, Resource
 
 from specgen.diagnostics import Diagnostic, Pointer, did_you_mean, pointer_text
@@ -68,7 +68,26 @@ def write_schemas(out: Path) -> list[Path]:
 def validate(document: Document) -> list[Diagnostic]:
     """Schema diagnostics for one document: an empty list means its shape is valid."""
     validator = validators()[document.kind.name]
-    return [d for error in validator.iter_errors(document.data) for d in _convert(document, error)]
+    found = [d for error in validator.iter_errors(document.data) for d in _convert(document, error)]
+    return _one_per_mistake(found)
+
+
+def _one_per_mistake(found: list[Diagnostic]) -> list[Diagnostic]:
+    """Drop diagnostics that restate another one.
+
+    * A missing key whose name an unknown key in the same mapping nearly
+      spells (``tilte`` for ``title``) is the same typo: keep the unknown key.
+    * Several constraint failures on one value (a URL that is neither in URL
+      format nor matches the allowed schemes) are one mistake: keep the most
+      specific.
+    """
+    typos = {(d.pointer[:-1], d.hint) for d in found if d.code == "SG201" and d.hint}
+    kept = [
+        d for d in found
+        if not (d.code == "SG202" and (d.pointer, f"did you mean {d.message.split(chr(39))[1]!r}?") in typos)
+    ]
+    specific = {d.pointer for d in kept if d.code in ("SG203", "SG204", "SG205")}
+    return [d for d in kept if not (d.code == "SG206" and d.pointer in specific)]
 
 
 def placeholders(document: Document) -> list[Diagnostic]:
@@ -82,7 +101,7 @@ def placeholders(document: Document) -> list[Diagnostic]:
 
 def _convert(document: Document, error: ValidationError) -> Iterator[Diagnostic]:
     if error.validator in ("anyOf", "oneOf") and error.context:
-        yield from _convert(document, best_match(error.context))
+        yield from _alternatives(document, error)
         return
     pointer: Pointer = tuple(error.absolute_path)
     where = pointer_text(pointer)
@@ -136,8 +155,34 @@ def _convert(document: Document, error: ValidationError) -> Iterator[Diagnostic]
             pointer=pointer,
         )
     else:
-        yield Diagnostic.of("SG206", path, f"{where}: {_constraint(error)}", pointer=pointer,
-                            hint=_id_hint(error))
+        hint = _misfiled(document, pointer, instance) or _id_hint(error)
+        yield Diagnostic.of("SG206", path, f"{where}: {_constraint(error)}", pointer=pointer, hint=hint)
+
+
+def _alternatives(document: Document, error: ValidationError) -> Iterator[Diagnostic]:
+    """Explain an anyOf/oneOf failure through the branch the value was meant for.
+
+    A branch whose errors include a type mismatch at the value itself is one
+    the value was not written for; the errors of the first other branch are
+    the useful ones. When every branch has the wrong type, say which types fit.
+    """
+    branches: dict[int, list[ValidationError]] = {}
+    for sub in error.context or []:
+        branches.setdefault(int(sub.schema_path[0]), []).append(sub)
+    for subs in branches.values():
+        if not any(s.validator == "type" and not s.relative_path for s in subs):
+            for sub in subs:
+                yield from _convert(document, sub)
+            return
+    expected = [s.validator_value for subs in branches.values() for s in subs if s.validator == "type"]
+    pointer: Pointer = tuple(error.absolute_path)
+    yield Diagnostic.of(
+        "SG203",
+        document.path,
+        f"{pointer_text(pointer)}: expected {' or '.join(_type_words(t) for t in expected)}, "
+        f"found {_kind_of_value(error.instance)}",
+        pointer=pointer,
+    )
 
 
 _FORMATS = {"date": "date (YYYY-MM-DD)", "uri": "URL"}
@@ -224,8 +269,29 @@ def _constraint(error: ValidationError) -> str:
     return messages.get(str(error.validator), error.message)
 
 
+def _misfiled(document: Document, pointer: Pointer, value: object) -> str | None:
+    """When a file's ID is another kind's ID, the file is in the wrong folder."""
+    if pointer != ("id",) or not isinstance(value, str):
+        return None
+    for kind in KINDS.values():
+        if kind.prefix and kind.folder and value.startswith(f"{kind.prefix}-") and kind is not document.kind:
+            return f"{value} is a {kind.title.lower()} ID: {kind.title.lower()} specs live in {kind.folder}/"
+    return None
+
+
+_ID_PATTERN = re.compile(r"^\^(\(FEAT-.*\\\.\)\?)?([A-Z]+)(-|\[)")
+
+
 def _id_hint(error: ValidationError) -> str | None:
+    """For a value of the wrong form: an example of the right one."""
     if error.validator != "pattern":
         return None
+    pattern = str(error.validator_value)
+    match = _ID_PATTERN.match(pattern)
+    if match and match.group(1):
+        return "a requirement looks like R2 (in the same feature) or FEAT-1.R2"
+    if match:
+        example = f"{match.group(2)}-1" if match.group(3) == "-" else f"{match.group(2)}1"
+        return f"expected an ID like {example}"
     description = error.schema.get("description") if isinstance(error.schema, dict) else None
-    return str(description) if description else f"expected to match {error.validator_value}"
+    return str(description) if description else f"expected to match {pattern}"

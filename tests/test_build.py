@@ -1,0 +1,150 @@
+"""Building the site with the real MkDocs: content, atomicity, template overrides."""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from specgen.build import build
+from specgen.cli import main
+
+from .conftest import REPO
+from .test_schema import edit
+
+
+def html_text(page: str) -> str:
+    """The text a reader sees: tags dropped, entities decoded."""
+    return html.unescape(re.sub(r"<[^>]+>", "", page))
+
+
+def snapshot(folder: Path) -> dict[str, str]:
+    """Every file below ``folder`` with a hash of its content."""
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+@pytest.fixture(scope="module")
+def example_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The repository's own example site, built once with the real MkDocs."""
+    site = tmp_path_factory.mktemp("example") / "site"
+    result = build(REPO, site_dir=site, strict=True)
+    assert result.success, [str(d) for d in result.diagnostics]
+    return site
+
+
+def test_build_site_end_to_end(example_site: Path) -> None:
+    home = (example_site / "index.html").read_text()
+    assert "<title>specgen" in home
+    for page in ("roadmap", "backlog", "features", "test-cases", "briefs", "briefs/exec", "briefs/customer"):
+        assert (example_site / page / "index.html").is_file(), page
+    feature = (example_site / "features/FEAT-1/index.html").read_text()
+    assert "Schema validation" in feature or "FEAT-1" in feature
+    assert (example_site / "search/search_index.json").is_file()
+
+
+def test_example_site_content(example_site: Path) -> None:
+    from specgen import check
+
+    ws = check(REPO).workspace
+    assert ws is not None
+    first = next(iter(ws.features.values()))
+    feature_html = (example_site / f"features/{first.id}/index.html").read_text()
+    assert first.title.replace("'", "&#39;") in feature_html or first.title in feature_html
+    exec_brief = (example_site / "briefs/exec/index.html").read_text()
+    assert 'id="key-results"' in exec_brief and 'id="top-risks"' in exec_brief
+    some_case = next(iter(ws.test_cases))
+    tests_page = (example_site / "test-cases/index.html").read_text()
+    assert some_case in tests_page
+    assert "Traceability matrix" in tests_page
+
+
+def test_search_index_covers_feature_pages(example_site: Path) -> None:
+    index = (example_site / "search/search_index.json").read_text()
+    assert "features/FEAT-1/" in index
+
+
+def test_failed_build_keeps_previous_site(basic: Path) -> None:
+    runner = CliRunner()
+    first = runner.invoke(main, ["build", "--workspace", str(basic)])
+    assert first.exit_code == 0, first.output
+    before = snapshot(basic / "site")
+    assert "index.html" in before
+
+    # 1. A spec error stops the build before anything is written.
+    feature = basic / "specs/features/FEAT-1.yaml"
+    good = feature.read_text()
+    feature.write_text(good.replace("status: planned", "status: plannd"))
+    failed = runner.invoke(main, ["build", "--workspace", str(basic)])
+    assert failed.exit_code == 1
+    assert "error[SG204]" in failed.output and "previous site was left as it was" in failed.output
+    assert snapshot(basic / "site") == before
+
+    # 2. A broken workspace template: the same.
+    feature.write_text(good)
+    (basic / "templates").mkdir()
+    (basic / "templates/roadmap.md.j2").write_text("{% for x in %}\n")
+    failed = runner.invoke(main, ["build", "--workspace", str(basic)])
+    assert failed.exit_code == 1
+    assert "templates/roadmap.md.j2:1:1: error[SG401]" in failed.output
+    assert snapshot(basic / "site") == before
+
+    # 3. MkDocs itself fails (an unknown theme).
+    shutil.rmtree(basic / "templates")
+    (basic / "mkdocs.yml").write_text("site_name: x\ntheme:\n  name: no-such-theme\n")
+    failed = runner.invoke(main, ["build", "--workspace", str(basic)])
+    assert failed.exit_code == 1
+    assert "error[SG402]" in failed.output
+    assert snapshot(basic / "site") == before
+    assert not any(p.name.startswith(".specgen-build-") for p in basic.iterdir())
+
+
+def test_missing_mkdocs_config_is_an_error(basic: Path) -> None:
+    (basic / "mkdocs.yml").unlink()
+    result = CliRunner().invoke(main, ["build", "--workspace", str(basic)])
+    assert result.exit_code == 1
+    assert "mkdocs.yml:1:1: error[SG403]: no MkDocs configuration found" in result.output
+    assert not (basic / "site").exists()
+
+
+def test_template_override_by_file_name(basic: Path) -> None:
+    (basic / "templates").mkdir()
+    (basic / "templates/home.md.j2").write_text(
+        "# Welcome to {{ product.name }}\n\nOverridden home with {{ ws.features | length }} features.\n"
+    )
+    result = build(basic)
+    assert result.success, [str(d) for d in result.diagnostics]
+    home = (basic / "site/index.html").read_text()
+    assert "Overridden home with 2 features." in home
+    # Pages without an override still come from the packaged templates.
+    assert "Traceability matrix" in (basic / "site/test-cases/index.html").read_text()
+
+
+def test_builds_are_reproducible(basic: Path, tmp_path: Path) -> None:
+    first, second = tmp_path / "one", tmp_path / "two"
+    assert build(basic, site_dir=first).success
+    assert build(basic, site_dir=second).success
+    pages_one = {k: v for k, v in snapshot(first).items() if k.endswith(".html")}
+    assert pages_one == {k: v for k, v in snapshot(second).items() if k.endswith(".html")}
+
+
+def test_hostile_text_survives_the_real_build(basic: Path) -> None:
+    title = "</title><script>alert(1)</script> a | b"
+    edit(basic / "specs/features/FEAT-1.yaml", "title: Timeline view", f"title: '{title}'")
+    result = build(basic, strict=True)
+    assert result.success, [str(d) for d in result.diagnostics]
+    for page in ("features/FEAT-1", "features", "backlog", "briefs/customer", "roadmap"):
+        html = (basic / "site" / page / "index.html").read_text()
+        assert "<script>alert" not in html, page
+        assert title in html_text(html), page
+    # The theme's <title> gets look-alike brackets: nothing can close the element early.
+    head = (basic / "site/features/FEAT-1/index.html").read_text()
+    assert "<title>FEAT-1: \uff1c/title\uff1e\uff1cscript\uff1ealert(1)" in head
