@@ -13,7 +13,11 @@ CD3 = next(f for f in FRAMEWORKS if f.key == "cd3")
 
 def feature(ident: str, cod: float | None = None, weeks: float | None = None, **scoring: object) -> Feature:
     return Feature(
-        id=ident, title=ident, status="planned", owner="STK-1", problem="p",
+        id=ident,
+        title=ident,
+        status="planned",
+        owner="STK-1",
+        problem="p",
         scoring=Scoring(cost_of_delay=cod, duration_weeks=weeks, **scoring),  # type: ignore[arg-type]
     )
 
@@ -24,14 +28,17 @@ def workspace(*features: Feature) -> Workspace:
 
 def test_cd3_ranking_and_ties() -> None:
     items = [
-        feature("FEAT-10", cod=1000, weeks=2),   # CD3 500
-        feature("FEAT-2", cod=3000, weeks=6),    # CD3 500, higher cost of delay: wins the tie
-        feature("FEAT-3", cod=900, weeks=1),     # CD3 900
-        feature("FEAT-1", cod=1000, weeks=2),    # CD3 500, same CoD as FEAT-10: lower ID first
+        feature("FEAT-10", cod=1000, weeks=2),  # CD3 500
+        feature("FEAT-2", cod=3000, weeks=6),  # CD3 500, higher cost of delay: wins the tie
+        feature("FEAT-3", cod=900, weeks=1),  # CD3 900
+        feature("FEAT-1", cod=1000, weeks=2),  # CD3 500, same CoD as FEAT-10: lower ID first
     ]
     ranking = rank(items, CD3)
     assert [(s.feature.id, s.value) for s in ranking.ranked] == [
-        ("FEAT-3", 900.0), ("FEAT-2", 500.0), ("FEAT-1", 500.0), ("FEAT-10", 500.0),
+        ("FEAT-3", 900.0),
+        ("FEAT-2", 500.0),
+        ("FEAT-1", 500.0),
+        ("FEAT-10", 500.0),
     ]
     assert ranking.rank_of == {"FEAT-3": 1, "FEAT-2": 2, "FEAT-1": 3, "FEAT-10": 4}
 
@@ -57,8 +64,8 @@ def test_other_frameworks_use_their_formulas() -> None:
 
 
 def test_sequencing_compares_plan_with_cd3_order() -> None:
-    a = feature("FEAT-1", cod=100, weeks=10)   # CD3 10
-    b = feature("FEAT-2", cod=1000, weeks=1)   # CD3 1000
+    a = feature("FEAT-1", cod=100, weeks=10)  # CD3 10
+    b = feature("FEAT-2", cod=1000, weeks=1)  # CD3 1000
     # Plan order (by ID, no releases): a then b: 100*10 + 1000*11 = 12,000.
     # CD3 order: b then a: 1000*1 + 100*11 = 2,100.
     assert total_cost_of_delay([a, b]) == 12000
@@ -69,7 +76,9 @@ def test_sequencing_compares_plan_with_cd3_order() -> None:
 
 
 def test_disagreement_flags_rank_spread() -> None:
-    fs = [feature(f"FEAT-{i}", cod=100 * (10 - i), weeks=1, ice=Ice(impact=i, confidence=1, ease=1)) for i in range(1, 6)]
+    fs = [
+        feature(f"FEAT-{i}", cod=100 * (10 - i), weeks=1, ice=Ice(impact=i, confidence=1, ease=1)) for i in range(1, 6)
+    ]
     rows = {r.feature.id: r for r in Analysis(workspace(*fs)).backlog_rows}
     # CD3 ranks FEAT-1 first and FEAT-5 last; ICE the opposite.
     assert rows["FEAT-1"].ranks == {"cd3": 1, "wsjf": None, "rice": None, "ice": 5}
@@ -79,7 +88,11 @@ def test_disagreement_flags_rank_spread() -> None:
 
 def test_coverage_figures() -> None:
     f = Feature(
-        id="FEAT-1", title="t", status="planned", owner="STK-1", problem="p",
+        id="FEAT-1",
+        title="t",
+        status="planned",
+        owner="STK-1",
+        problem="p",
         requirements=[
             Requirement(id="R1", statement="s", priority="must", uid="FEAT-1.R1", feature="FEAT-1"),
             Requirement(id="R2", statement="s", priority="must", uid="FEAT-1.R2", feature="FEAT-1"),

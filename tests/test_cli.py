@@ -131,3 +131,28 @@ def test_console_script_has_no_traceback_on_bad_input(tmp_path: Path) -> None:
     assert proc.returncode == 1
     assert "Traceback" not in proc.stdout + proc.stderr
     assert "specs/features/FEAT-1.yaml:3:1: error[SG104]: byte 0xff is not valid UTF-8" in proc.stdout
+
+
+def test_readme_lists_every_rule() -> None:
+    from specgen.diagnostics import RULES
+
+    from .conftest import REPO
+
+    readme = (REPO / "README.md").read_text()
+    rows = [f"| {r.code} | {r.severity} | {r.summary} |" for r in RULES.values()]
+    assert "\n".join(rows) in readme
+
+
+def test_readme_example_output_is_real(basic: Path) -> None:
+    from .conftest import REPO
+
+    edit = [
+        ("specs/features/FEAT-1.yaml", "title: Timeline view", "tilte: Timeline view"),
+        ("specs/features/FEAT-1.yaml", "status: planned", "status: plannd"),
+        ("specs/features/FEAT-2.yaml", "owner: STK-1", "owner: STK-9"),
+    ]
+    for name, old, new in edit:
+        path = basic / name
+        path.write_text(path.read_text().replace(old, new, 1))
+    _, output = run("check", "--workspace", str(basic))
+    assert output in (REPO / "README.md").read_text()

@@ -11,8 +11,9 @@ from specgen.diagnostics import Diagnostic
 from specgen.loader import Document, load_workspace
 
 
-def load_one(tmp_path: Path, text: str | bytes, where: str = "features/FEAT-1.yaml",
-             limits: Limits | None = None) -> tuple[list[Document], list[Diagnostic]]:
+def load_one(
+    tmp_path: Path, text: str | bytes, where: str = "features/FEAT-1.yaml", limits: Limits | None = None
+) -> tuple[list[Document], list[Diagnostic]]:
     file = tmp_path / "specs" / where
     file.parent.mkdir(parents=True, exist_ok=True)
     if isinstance(text, bytes):

@@ -81,7 +81,7 @@ def test_customer_brief_hides_internal_items(basic: Path) -> None:
     assert result.workspace is not None
     pages, _ = render_site(result.workspace, None)
     customer = pages["briefs/customer.md"]
-    assert "Timeline view" in customer            # external feature
+    assert "Timeline view" in customer  # external feature
     assert "Internal scoring dashboard" not in customer  # internal feature
     assert "The timeline view is coming in January." in customer  # the external update
     assert "Timeline slipped a month" not in customer  # the internal update
@@ -122,7 +122,7 @@ def test_sandbox_blocks_python_internals(tmp_path: Path, basic: Path) -> None:
 def test_rendered_pages_match_goldens(update_goldens: bool) -> None:
     result = check(FIXTURES / "valid" / "basic")
     assert result.workspace is not None
-    pages, nav = render_site(result.workspace, None)
+    pages, _ = render_site(result.workspace, None)
     golden = Path(__file__).parent / "golden" / "basic"
     for path, text in pages.items():
         compare_golden(golden / path, text, update_goldens)

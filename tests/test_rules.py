@@ -83,8 +83,11 @@ def test_duplicate_ids(basic: Path) -> None:
 
 def test_duplicate_test_case_and_requirement_ids(basic: Path) -> None:
     edit(basic / "specs/features/FEAT-1.yaml", "  - id: R2", "  - id: R1")
-    edit(basic / "specs/features/FEAT-2.yaml", "requirements:", "test_cases:\n  - id: TC-1\n    title: t\n"
-         "    verifies: [R1]\nrequirements:")
+    edit(
+        basic / "specs/features/FEAT-2.yaml",
+        "requirements:",
+        "test_cases:\n  - id: TC-1\n    title: t\n    verifies: [R1]\nrequirements:",
+    )
     assert messages(basic) == [
         "specs/features/FEAT-1.yaml:40:9: error[SG301]: requirement 'R1' appears twice in FEAT-1",
         "specs/features/FEAT-2.yaml:12:9: error[SG301]: test case ID 'TC-1' is already used in "

@@ -50,16 +50,28 @@ def test_enum_typo_suggests_value(basic: Path) -> None:
 @pytest.mark.parametrize(
     ("old", "new", "expected"),
     [
-        ("duration_weeks: 4", "duration_weeks: four",
-         "specs/features/FEAT-1.yaml:26:19: error[SG203]: scoring.duration_weeks: expected a number, "
-         "found text 'four'"),
-        ("duration_weeks: 4", "duration_weeks: 0",
-         "specs/features/FEAT-1.yaml:26:19: error[SG206]: scoring.duration_weeks: 0 must be greater than 0"),
-        ("goals: [Plans read in under a minute]", "goals:",
-         "specs/features/FEAT-1.yaml:13:7: error[SG203]: goals: expected a list, found null (an empty value)"),
-        ("release: REL-1", "release: 2026-01-01",
-         "specs/features/FEAT-1.yaml:8:10: error[SG206]: release: '2026-01-01' does not have the expected form "
-         "(expected an ID like REL-1)"),
+        (
+            "duration_weeks: 4",
+            "duration_weeks: four",
+            "specs/features/FEAT-1.yaml:26:19: error[SG203]: scoring.duration_weeks: expected a number, "
+            "found text 'four'",
+        ),
+        (
+            "duration_weeks: 4",
+            "duration_weeks: 0",
+            "specs/features/FEAT-1.yaml:26:19: error[SG206]: scoring.duration_weeks: 0 must be greater than 0",
+        ),
+        (
+            "goals: [Plans read in under a minute]",
+            "goals:",
+            "specs/features/FEAT-1.yaml:13:7: error[SG203]: goals: expected a list, found null (an empty value)",
+        ),
+        (
+            "release: REL-1",
+            "release: 2026-01-01",
+            "specs/features/FEAT-1.yaml:8:10: error[SG206]: release: '2026-01-01' does not have the expected form "
+            "(expected an ID like REL-1)",
+        ),
     ],
     ids=["text-for-number", "zero-divisor", "null-list", "bad-id"],
 )

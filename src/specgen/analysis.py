@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
 
-from specgen.rules import PLANNED_OR_LATER
 from specgen.model import (
     Decision,
     Feature,
@@ -25,6 +24,7 @@ from specgen.model import (
     Workspace,
     natural_key,
 )
+from specgen.rules import PLANNED_OR_LATER
 
 #: Features that are still to be built, and so are ranked on the backlog.
 OPEN_STATUSES = ("idea", "discovery", "planned", "in_progress", "beta")
@@ -60,7 +60,9 @@ class Framework:
 
 def _cd3(f: Feature) -> Score:
     s = f.scoring
-    missing = tuple(n for n, v in (("cost_of_delay", s.cost_of_delay), ("duration_weeks", s.duration_weeks)) if v is None)
+    missing = tuple(
+        n for n, v in (("cost_of_delay", s.cost_of_delay), ("duration_weeks", s.duration_weeks)) if v is None
+    )
     if missing or s.cost_of_delay is None or s.duration_weeks is None:
         return Score(f, None, missing)
     return Score(f, s.cost_of_delay / s.duration_weeks)
@@ -113,8 +115,7 @@ class Ranking:
 def rank(features: Iterable[Feature], framework: Framework) -> Ranking:
     """Rank by descending score; ties by higher cost of delay, then ID."""
     scores = [framework.score(f) for f in features]
-    ranked = sorted((s for s in scores if s.value is not None),
-                    key=lambda s: (-(s.value or 0.0), *_tie_key(s.feature)))
+    ranked = sorted((s for s in scores if s.value is not None), key=lambda s: (-(s.value or 0.0), *_tie_key(s.feature)))
     unscorable = sorted((s for s in scores if s.value is None), key=lambda s: natural_key(s.feature.id))
     return Ranking(framework, ranked, unscorable)
 
@@ -227,8 +228,11 @@ class Analysis:
         by_req = ws.tests_by_requirement
         # The same scope as rule SG307: Must requirements of planned-or-later work.
         musts = [
-            r.uid for f in ws.features.values() if f.status in PLANNED_OR_LATER
-            for r in f.requirements if r.priority == "must" and not by_req.get(r.uid)
+            r.uid
+            for f in ws.features.values()
+            if f.status in PLANNED_OR_LATER
+            for r in f.requirements
+            if r.priority == "must" and not by_req.get(r.uid)
         ]
         cases = list(ws.test_cases.values())
         results = [c.last_result.status for c in cases if c.last_result]
@@ -259,7 +263,10 @@ class Analysis:
         groups: dict[str, list[Feature]] = {}
         for f in self.by_horizon()[horizon]:
             groups.setdefault(f.objectives[0] if f.objectives else "", []).append(f)
-        return [(self.ws.objectives.get(k), v) for k, v in sorted(groups.items(), key=lambda kv: (kv[0] == "", natural_key(kv[0])))]
+        return [
+            (self.ws.objectives.get(k), v)
+            for k, v in sorted(groups.items(), key=lambda kv: (kv[0] == "", natural_key(kv[0])))
+        ]
 
     @cached_property
     def releases(self) -> list[Release]:
@@ -277,15 +284,16 @@ class Analysis:
     def slip_cost(self, release: Release) -> float:
         """Money cost of a slip: weeks late x the cost of delay of its open features."""
         weeks = self.slip_weeks(release)
-        return weeks * sum(f.scoring.cost_of_delay or 0.0 for f in self.release_features(release)
-                           if f.status in OPEN_STATUSES)
+        return weeks * sum(
+            f.scoring.cost_of_delay or 0.0 for f in self.release_features(release) if f.status in OPEN_STATUSES
+        )
 
     def latest_update(self, audience: str) -> Update | None:
         """The newest status update addressed to an audience."""
         candidates = [
-            u for u in self.ws.updates.values()
-            if (not u.audiences or audience in u.audiences)
-            and (audience != "customer" or u.visibility == "external")
+            u
+            for u in self.ws.updates.values()
+            if (not u.audiences or audience in u.audiences) and (audience != "customer" or u.visibility == "external")
         ]
         return max(candidates, key=lambda u: (u.date, natural_key(u.id)), default=None)
 
@@ -312,10 +320,11 @@ class Analysis:
 
     def blockers(self, feature: Feature) -> list[Feature]:
         """Dependencies that have not shipped yet."""
-        return [self.ws.features[d] for d in feature.depends_on
-                if d in self.ws.features and self.ws.features[d].status not in ("released",)]
+        return [
+            self.ws.features[d]
+            for d in feature.depends_on
+            if d in self.ws.features and self.ws.features[d].status not in ("released",)
+        ]
 
     def dependents(self, feature: Feature) -> list[Feature]:
         return [f for f in self.ws.features.values() if feature.id in f.depends_on]
-
-

@@ -41,7 +41,9 @@ class BuildResult:
         return self.check.success and not bad
 
 
-def build(workspace: Path | str = ".", *, strict: bool | None = None, site_dir: Path | str | None = None) -> BuildResult:
+def build(
+    workspace: Path | str = ".", *, strict: bool | None = None, site_dir: Path | str | None = None
+) -> BuildResult:
     """Check a workspace and, when it is clean, build its site into ``site_dir``."""
     settings, problems = resolve_settings(workspace, strict=strict, site_dir=site_dir)
     result = check(settings=settings)
@@ -52,8 +54,14 @@ def build(workspace: Path | str = ".", *, strict: bool | None = None, site_dir: 
         return BuildResult(result, out)
     config = settings.mkdocs_config
     if not config.is_file():
-        missing = Diagnostic.of("SG403", _shown(config, settings.workspace), "no MkDocs configuration found",
-                                hint="create mkdocs.yml with at least site_name and theme: material", line=1, column=1)
+        missing = Diagnostic.of(
+            "SG403",
+            _shown(config, settings.workspace),
+            "no MkDocs configuration found",
+            hint="create mkdocs.yml with at least site_name and theme: material",
+            line=1,
+            column=1,
+        )
         return BuildResult(result, out, [missing])
     try:
         pages, navigation = render_site(result.workspace, settings.templates_dir)
@@ -79,8 +87,9 @@ def write_docs(pages: dict[str, str], docs_dir: Path) -> None:
         target.write_text(text, encoding="utf-8")
 
 
-def _mkdocs_build(pages: dict[str, str], navigation: list[Any], config_file: Path, site_dir: Path,
-                  *, strict: bool) -> list[Diagnostic]:
+def _mkdocs_build(
+    pages: dict[str, str], navigation: list[Any], config_file: Path, site_dir: Path, *, strict: bool
+) -> list[Diagnostic]:
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
     from mkdocs.exceptions import Abort, ConfigurationError, MkDocsException
@@ -98,7 +107,10 @@ def _mkdocs_build(pages: dict[str, str], navigation: list[Any], config_file: Pat
                     config.nav = navigation
                 mkdocs_build(config)
             except (ConfigurationError, Abort, MkDocsException) as error:
-                return [*_log_diagnostics(records, shown), Diagnostic.of("SG402", shown, f"MkDocs: {error}", line=1, column=1)]
+                return [
+                    *_log_diagnostics(records, shown),
+                    Diagnostic.of("SG402", shown, f"MkDocs: {error}", line=1, column=1),
+                ]
             except OSError as error:
                 return [Diagnostic.of("SG402", shown, f"cannot write the site: {error}", line=1, column=1)]
         problems = _log_diagnostics(records, shown)

@@ -105,8 +105,12 @@ def check_command(workspace: Path, strict: bool | None, output_format: str) -> N
 
 @main.command("build")
 @_check_options
-@click.option("--site-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Where to write the site (default: site/ in the workspace).")
+@click.option(
+    "--site-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Where to write the site (default: site/ in the workspace).",
+)
 @_guarded
 def build_command(workspace: Path, strict: bool | None, output_format: str, site_dir: Path | None) -> None:
     """Check the specs, then render and build the site (atomically)."""
@@ -126,8 +130,14 @@ def build_command(workspace: Path, strict: bool | None, output_format: str, site
 
 @main.command("serve")
 @_workspace_option
-@click.option("-a", "--dev-addr", default="127.0.0.1:8000", show_default=True, metavar="IP:PORT",
-              help="Address to serve the preview on.")
+@click.option(
+    "-a",
+    "--dev-addr",
+    default="127.0.0.1:8000",
+    show_default=True,
+    metavar="IP:PORT",
+    help="Address to serve the preview on.",
+)
 @_guarded
 def serve_command(workspace: Path, dev_addr: str) -> None:
     """Preview the site, rebuilding and reloading when a spec or template changes."""
@@ -138,8 +148,12 @@ def serve_command(workspace: Path, dev_addr: str) -> None:
 
 
 @main.command("schema")
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True,
-              help="Folder to write the JSON Schemas to.")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="Folder to write the JSON Schemas to.",
+)
 @_guarded
 def schema_command(out: Path) -> None:
     """Write the JSON Schemas, for editor completion and hover help."""

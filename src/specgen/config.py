@@ -86,8 +86,7 @@ class Settings:
         return replace(settings, **given)
 
 
-_PATH_KEYS = {"specs": "specs_dir", "templates": "templates_dir", "site": "site_dir",
-              "mkdocs_config": "mkdocs_config"}
+_PATH_KEYS = {"specs": "specs_dir", "templates": "templates_dir", "site": "site_dir", "mkdocs_config": "mkdocs_config"}
 
 
 def read_config(workspace: Path) -> tuple[dict[str, Any], list[Diagnostic]]:
@@ -115,8 +114,11 @@ def read_config(workspace: Path) -> tuple[dict[str, Any], list[Diagnostic]]:
             for name in bad:
                 problems.append(
                     Diagnostic.of(
-                        "SG403", shown, f"limits.{name} must be a known limit with a positive "
-                        "whole number", pointer=("limits", name), at_key=True,
+                        "SG403",
+                        shown,
+                        f"limits.{name} must be a known limit with a positive whole number",
+                        pointer=("limits", name),
+                        at_key=True,
                         hint=did_you_mean(str(name), limit_names),
                     )
                 )
@@ -125,8 +127,12 @@ def read_config(workspace: Path) -> tuple[dict[str, Any], list[Diagnostic]]:
         else:
             problems.append(
                 Diagnostic.of(
-                    "SG403", shown, f"unknown or invalid setting {key!r}", pointer=(str(key),),
-                    at_key=True, hint=did_you_mean(str(key), [*_PATH_KEYS, "strict", "limits"]),
+                    "SG403",
+                    shown,
+                    f"unknown or invalid setting {key!r}",
+                    pointer=(str(key),),
+                    at_key=True,
+                    hint=did_you_mean(str(key), [*_PATH_KEYS, "strict", "limits"]),
                 )
             )
     return overrides, problems

@@ -73,11 +73,7 @@ def discover(specs_dir: Path) -> Iterator[Path]:
     found: list[Path] = []
     for root, dirs, files in os.walk(specs_dir):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        found.extend(
-            Path(root, name)
-            for name in files
-            if name.endswith(YAML_SUFFIXES) and not name.startswith(".")
-        )
+        found.extend(Path(root, name) for name in files if name.endswith(YAML_SUFFIXES) and not name.startswith("."))
     return iter(sorted(found))
 
 

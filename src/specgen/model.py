@@ -14,7 +14,7 @@ import typing
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from specgen.loader import Document
 from specgen.rules import resolve_requirement
@@ -333,8 +333,11 @@ T = TypeVar("T")
 def build(cls: type[T], data: Any) -> T:
     """Build dataclass ``cls`` from schema-valid data, recursing into fields."""
     hints = typing.get_type_hints(cls)
-    values = {f.name: _convert(hints[f.name], data[f.name]) for f in dataclasses.fields(cls)  # type: ignore[arg-type]
-              if f.name in data}
+    values = {
+        f.name: _convert(hints[f.name], data[f.name])
+        for f in dataclasses.fields(cls)  # type: ignore[arg-type]
+        if f.name in data
+    }
     return cls(**values)
 
 
@@ -396,8 +399,17 @@ class Workspace:
         return ident
 
 
-def _by_id(items: Iterable[T]) -> dict[str, T]:
-    return {getattr(item, "id"): item for item in sorted(items, key=lambda i: _natural(getattr(i, "id")))}
+class _HasId(Protocol):
+    @property
+    def id(self) -> str: ...
+
+
+Identified = TypeVar("Identified", bound=_HasId)
+
+
+def _by_id(items: Iterable[Identified]) -> dict[str, Identified]:
+    """Index by ID, in natural ID order (FEAT-2 before FEAT-10)."""
+    return {item.id: item for item in sorted(items, key=lambda i: _natural(i.id))}
 
 
 def _natural(ident: str) -> tuple[Any, ...]:
@@ -423,8 +435,10 @@ def build_workspace(documents: Iterable[Document]) -> Workspace:
         by_kind.setdefault(doc.kind.name, []).append(doc)
 
     def many(kind: str, cls: type[T]) -> dict[str, T]:
-        return _by_id(dataclasses.replace(build(cls, d.data), source=d.path)  # type: ignore[type-var]
-                      for d in by_kind.get(kind, []))
+        return _by_id(
+            dataclasses.replace(build(cls, d.data), source=d.path)  # type: ignore[type-var]
+            for d in by_kind.get(kind, [])
+        )
 
     products = by_kind.get("product", [])
     return Workspace(

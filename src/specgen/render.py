@@ -163,12 +163,12 @@ def plan(ws: Workspace) -> list[Page]:
         Page("briefs/index.md", "briefs.md.j2", "Briefs"),
     ]
     pages += [
-        Page(f"briefs/{_slug(a)}.md", BRIEF_TEMPLATES[a], f"{AUDIENCE_TITLES[a]} brief",
-             {"audience": a})
+        Page(f"briefs/{_slug(a)}.md", BRIEF_TEMPLATES[a], f"{AUDIENCE_TITLES[a]} brief", {"audience": a})
         for a in AUDIENCES
     ]
-    pages += [Page(f"features/{f.id}.md", "feature.md.j2", f"{f.id}: {f.title}", {"feature": f})
-              for f in ws.features.values()]
+    pages += [
+        Page(f"features/{f.id}.md", "feature.md.j2", f"{f.id}: {f.title}", {"feature": f}) for f in ws.features.values()
+    ]
     return pages
 
 
@@ -311,9 +311,14 @@ def _target(ws: Workspace, ident: str) -> tuple[str, str] | None:
         return (f"features/{ws.requirements[ident].feature}.md", anchor(ident))
     if ident in ws.test_cases:
         return (f"features/{ws.test_cases[ident].feature}.md", anchor(ident))
-    for table, page in ((ws.objectives, "objectives.md"), (ws.personas, "personas.md"),
-                        (ws.evidence, "evidence.md"), (ws.decisions, "decisions.md"),
-                        (ws.stakeholders, "stakeholders.md"), (ws.releases, "roadmap.md")):
+    for table, page in (
+        (ws.objectives, "objectives.md"),
+        (ws.personas, "personas.md"),
+        (ws.evidence, "evidence.md"),
+        (ws.decisions, "decisions.md"),
+        (ws.stakeholders, "stakeholders.md"),
+        (ws.releases, "roadmap.md"),
+    ):
         if ident in table:
             return (page, anchor(ident))
     return None
@@ -336,8 +341,9 @@ def render_site(ws: Workspace, templates_dir: Path | None) -> tuple[dict[str, st
     return rendered, nav(pages)
 
 
-def _render(env: SandboxedEnvironment, ws: Workspace, analysis: Analysis, pages: list[Page],
-            templates_dir: Path | None) -> Iterator[tuple[str, str]]:
+def _render(
+    env: SandboxedEnvironment, ws: Workspace, analysis: Analysis, pages: list[Page], templates_dir: Path | None
+) -> Iterator[tuple[str, str]]:
     cache: dict[str, Any] = {}
     for page in pages:
         try:
@@ -346,12 +352,14 @@ def _render(env: SandboxedEnvironment, ws: Workspace, analysis: Analysis, pages:
             body = template.render(ws=ws, an=analysis, product=ws.product, page=page, **page.extra)
             yield page.path, front_matter(page.title) + body
         except TemplateSyntaxError as error:
-            raise RenderError(_template_diagnostic(error, error.filename or error.name or page.template,
-                                                   error.lineno, templates_dir)) from error
+            raise RenderError(
+                _template_diagnostic(error, error.filename or error.name or page.template, error.lineno, templates_dir)
+            ) from error
         except Exception as error:  # a workspace template is user input: any failure is theirs
             filename, line = _template_frame(error)
-            raise RenderError(_template_diagnostic(error, filename or page.template, line, templates_dir,
-                                                   page)) from error
+            raise RenderError(
+                _template_diagnostic(error, filename or page.template, line, templates_dir, page)
+            ) from error
 
 
 def _template_frame(error: BaseException) -> tuple[str | None, int]:
@@ -370,8 +378,9 @@ def _template_frame(error: BaseException) -> tuple[str | None, int]:
     return where
 
 
-def _template_diagnostic(error: Exception, name: str, line: int | None, templates_dir: Path | None,
-                         page: Page | None = None) -> Diagnostic:
+def _template_diagnostic(
+    error: Exception, name: str, line: int | None, templates_dir: Path | None, page: Page | None = None
+) -> Diagnostic:
     shown = Path(name).name
     if templates_dir is not None and (templates_dir / shown).is_file():
         shown = (templates_dir / shown).as_posix()
@@ -380,6 +389,7 @@ def _template_diagnostic(error: Exception, name: str, line: int | None, template
     where = f" while rendering {page.path}" if page else ""
     if isinstance(error, TemplateNotFound):
         return Diagnostic.of("SG401", shown, f"template {error.name!r} not found{where}", line=line or 1, column=1)
-    message = error.message if isinstance(error, TemplateError) and error.message else f"{type(error).__name__}: {error}"
-    return Diagnostic.of("SG401", shown, f"template error{where}: {message}",
-                         line=line or 1, column=1)
+    message = (
+        error.message if isinstance(error, TemplateError) and error.message else f"{type(error).__name__}: {error}"
+    )
+    return Diagnostic.of("SG401", shown, f"template error{where}: {message}", line=line or 1, column=1)

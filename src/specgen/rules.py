@@ -50,8 +50,12 @@ def check_rules(
     problems.extend(_references(documents, index))
     if not any(d.kind.name == "product" for d in documents) and PRODUCT_ID not in index.unreadable:
         problems.append(
-            Diagnostic.of("SG310", "specs/product.yaml", "the workspace has no product spec",
-                          hint="create specs/product.yaml with the product's name, vision and owner")
+            Diagnostic.of(
+                "SG310",
+                "specs/product.yaml",
+                "the workspace has no product spec",
+                hint="create specs/product.yaml with the product's name, vision and owner",
+            )
         )
     problems.extend(_cycles(valid))
     problems.extend(_untested_musts(valid))
@@ -79,16 +83,29 @@ def _index(documents: Sequence[Document]) -> tuple[_Index, list[Diagnostic]]:
             continue
         first = seen_folded.get(ident.casefold())
         if doc.kind.name != "product" and ident != doc.stem:
-            hint = (f"change the ID to {doc.stem}" if first is not None
-                    else f"rename the file to {ident}.yaml or the ID to {doc.stem}")
+            hint = (
+                f"change the ID to {doc.stem}"
+                if first is not None
+                else f"rename the file to {ident}.yaml or the ID to {doc.stem}"
+            )
             problems.append(
-                Diagnostic.of("SG302", doc.path, f"ID {ident!r} does not match the file name {doc.stem!r}",
-                              pointer=("id",), hint=hint)
+                Diagnostic.of(
+                    "SG302",
+                    doc.path,
+                    f"ID {ident!r} does not match the file name {doc.stem!r}",
+                    pointer=("id",),
+                    hint=hint,
+                )
             )
         if first is not None:
             problems.append(
-                Diagnostic.of("SG301", doc.path, f"ID {ident!r} is already used by {first.path}",
-                              pointer=("id",), hint="IDs are never reused: pick a new one")
+                Diagnostic.of(
+                    "SG301",
+                    doc.path,
+                    f"ID {ident!r} is already used by {first.path}",
+                    pointer=("id",),
+                    hint="IDs are never reused: pick a new one",
+                )
             )
             continue
         seen_folded[ident.casefold()] = doc
@@ -105,8 +122,9 @@ def _feature_ids(doc: Document, feature: str, index: _Index, test_cases: dict[st
             continue
         uid = f"{feature}.{rid}"
         if uid in index.requirements:
-            yield Diagnostic.of("SG301", doc.path, f"requirement {rid!r} appears twice in {feature}",
-                                pointer=("requirements", i, "id"))
+            yield Diagnostic.of(
+                "SG301", doc.path, f"requirement {rid!r} appears twice in {feature}", pointer=("requirements", i, "id")
+            )
         index.requirements[uid] = doc
         index.requirement_ids[feature].append(rid)
     for i, item in _items(doc.data, "test_cases"):
@@ -114,8 +132,12 @@ def _feature_ids(doc: Document, feature: str, index: _Index, test_cases: dict[st
         if not isinstance(tid, str):
             continue
         if tid in test_cases:
-            yield Diagnostic.of("SG301", doc.path, f"test case ID {tid!r} is already used in {test_cases[tid]}",
-                                pointer=("test_cases", i, "id"))
+            yield Diagnostic.of(
+                "SG301",
+                doc.path,
+                f"test case ID {tid!r} is already used in {test_cases[tid]}",
+                pointer=("test_cases", i, "id"),
+            )
         else:
             test_cases[tid] = doc.path
 
@@ -168,12 +190,16 @@ def _entity_ref(doc: Document, pointer: Pointer, value: str, target: str, index:
         return  # defined in a file that failed to load; that file has its own error
     if found is None:
         known = [i for i, d in index.entities.items() if d.kind.name == target]
-        yield Diagnostic.of("SG303", doc.path, f"{value!r} names no known {wanted}",
-                            pointer=pointer, hint=did_you_mean(value, known))
+        yield Diagnostic.of(
+            "SG303", doc.path, f"{value!r} names no known {wanted}", pointer=pointer, hint=did_you_mean(value, known)
+        )
     elif found.kind.name != target:
-        yield Diagnostic.of("SG304", doc.path,
-                            f"{value!r} is a {found.kind.title.lower()}, but a {wanted} is expected here",
-                            pointer=pointer)
+        yield Diagnostic.of(
+            "SG304",
+            doc.path,
+            f"{value!r} is a {found.kind.title.lower()}, but a {wanted} is expected here",
+            pointer=pointer,
+        )
 
 
 def resolve_requirement(owner: str | None, value: str) -> str:
@@ -181,7 +207,9 @@ def resolve_requirement(owner: str | None, value: str) -> str:
     return value if "." in value or owner is None else f"{owner}.{value}"
 
 
-def _requirement_ref(doc: Document, owner: str | None, pointer: Pointer, value: str, index: _Index) -> Iterator[Diagnostic]:
+def _requirement_ref(
+    doc: Document, owner: str | None, pointer: Pointer, value: str, index: _Index
+) -> Iterator[Diagnostic]:
     uid = resolve_requirement(owner, value)
     if uid in index.requirements:
         return
@@ -189,13 +217,22 @@ def _requirement_ref(doc: Document, owner: str | None, pointer: Pointer, value: 
     if feature in index.unreadable:
         return
     if feature not in index.entities:
-        yield Diagnostic.of("SG303", doc.path, f"{value!r} names a requirement of {feature!r}, "
-                            "which is not a known feature", pointer=pointer)
+        yield Diagnostic.of(
+            "SG303",
+            doc.path,
+            f"{value!r} names a requirement of {feature!r}, which is not a known feature",
+            pointer=pointer,
+        )
     else:
         known = index.requirement_ids[feature]
         listed = f"{feature} has {', '.join(known)}" if known else f"{feature} has no requirements yet"
-        yield Diagnostic.of("SG303", doc.path, f"{value!r} names no requirement of {feature}",
-                            pointer=pointer, hint=did_you_mean(rid, known) or listed)
+        yield Diagnostic.of(
+            "SG303",
+            doc.path,
+            f"{value!r} names no requirement of {feature}",
+            pointer=pointer,
+            hint=did_you_mean(rid, known) or listed,
+        )
 
 
 def _verifies_something(doc: Document, owner: str | None, index: _Index) -> Iterator[Diagnostic]:
@@ -206,9 +243,14 @@ def _verifies_something(doc: Document, owner: str | None, index: _Index) -> Iter
         resolved = [v for v in verifies if isinstance(v, str) and resolve_requirement(owner, v) in index.requirements]
         if not resolved:
             what = "nothing" if not verifies else "no existing requirement"
-            yield Diagnostic.of("SG306", doc.path, f"test case {case.get('id', '?')!r} verifies {what}",
-                                pointer=("test_cases", i, "verifies"), at_key=True,
-                                hint="list the requirements it verifies, e.g. verifies: [R1]")
+            yield Diagnostic.of(
+                "SG306",
+                doc.path,
+                f"test case {case.get('id', '?')!r} verifies {what}",
+                pointer=("test_cases", i, "verifies"),
+                at_key=True,
+                hint="list the requirements it verifies, e.g. verifies: [R1]",
+            )
 
 
 def _features(valid: Sequence[Document]) -> dict[str, Document]:
@@ -232,7 +274,7 @@ def _cycles(valid: Sequence[Document]) -> Iterator[Diagnostic]:
                 state[path.pop()] = 2
                 stack.pop()
             elif state.get(nxt) == 1:
-                cycle = path[path.index(nxt):]
+                cycle = path[path.index(nxt) :]
                 if frozenset(cycle) not in reported:
                     reported.add(frozenset(cycle))
                     yield _cycle_diagnostic(features, cycle)
@@ -250,8 +292,13 @@ def _cycle_diagnostic(features: dict[str, Document], cycle: list[str]) -> Diagno
     doc = features[first]
     edge = doc.data["depends_on"].index(successor)
     chain = " -> ".join([*ordered, first])
-    return Diagnostic.of("SG305", doc.path, f"dependency cycle: {chain}", pointer=("depends_on", edge),
-                         hint="a feature cannot ship before itself; remove one of these dependencies")
+    return Diagnostic.of(
+        "SG305",
+        doc.path,
+        f"dependency cycle: {chain}",
+        pointer=("depends_on", edge),
+        hint="a feature cannot ship before itself; remove one of these dependencies",
+    )
 
 
 def _untested_musts(valid: Sequence[Document]) -> Iterator[Diagnostic]:
@@ -267,16 +314,19 @@ def _untested_musts(valid: Sequence[Document]) -> Iterator[Diagnostic]:
             continue
         for i, req in enumerate(doc.data.get("requirements", [])):
             if req["priority"] == "must" and f"{fid}.{req['id']}" not in verified:
-                yield Diagnostic.of("SG307", doc.path,
-                                    f"Must requirement {fid}.{req['id']} of a {doc.data['status']} "
-                                    "feature has no test case", pointer=("requirements", i, "id"),
-                                    hint="add a test case whose verifies lists it")
+                yield Diagnostic.of(
+                    "SG307",
+                    doc.path,
+                    f"Must requirement {fid}.{req['id']} of a {doc.data['status']} feature has no test case",
+                    pointer=("requirements", i, "id"),
+                    hint="add a test case whose verifies lists it",
+                )
 
 
 def _release_order(valid: Sequence[Document]) -> Iterator[Diagnostic]:
     features = _features(valid)
     dates = {d.data["id"]: d.data["target_date"] for d in valid if d.kind.name == "release"}
-    for fid, doc in features.items():
+    for doc in features.values():
         mine = dates.get(doc.data.get("release", ""))
         if mine is None:
             continue
@@ -284,14 +334,22 @@ def _release_order(valid: Sequence[Document]) -> Iterator[Diagnostic]:
             other = features.get(dep)
             theirs = dates.get(other.data.get("release", "")) if other else None
             if theirs is not None and theirs > mine:
-                yield Diagnostic.of("SG308", doc.path,
-                                    f"depends on {dep}, planned for {theirs}, after this feature's release on {mine}",
-                                    pointer=("depends_on", i))
+                yield Diagnostic.of(
+                    "SG308",
+                    doc.path,
+                    f"depends on {dep}, planned for {theirs}, after this feature's release on {mine}",
+                    pointer=("depends_on", i),
+                )
 
 
 def _unaligned_work(valid: Sequence[Document]) -> Iterator[Diagnostic]:
     for fid, doc in _features(valid).items():
         horizon = doc.data.get("horizon")
         if horizon in ("now", "next") and not doc.data.get("objectives") and doc.data["status"] != "wont_do":
-            yield Diagnostic.of("SG309", doc.path, f"{fid} is on the {horizon!r} horizon but linked to no objective",
-                                pointer=("horizon",), hint="add objectives: [OBJ-...] to say which goal it serves")
+            yield Diagnostic.of(
+                "SG309",
+                doc.path,
+                f"{fid} is on the {horizon!r} horizon but linked to no objective",
+                pointer=("horizon",),
+                hint="add objectives: [OBJ-...] to say which goal it serves",
+            )

@@ -47,9 +47,7 @@ def validators() -> dict[str, Draft202012Validator]:
     )
     checker = FormatChecker(("date", "uri"))
     return {
-        kind.name: Draft202012Validator(
-            schemas[kind.schema_name], registry=registry, format_checker=checker
-        )
+        kind.name: Draft202012Validator(schemas[kind.schema_name], registry=registry, format_checker=checker)
         for kind in KINDS.values()
     }
 
@@ -83,7 +81,8 @@ def _one_per_mistake(found: list[Diagnostic]) -> list[Diagnostic]:
     """
     typos = {(d.pointer[:-1], d.hint) for d in found if d.code == "SG201" and d.hint}
     kept = [
-        d for d in found
+        d
+        for d in found
         if not (d.code == "SG202" and (d.pointer, f"did you mean {d.message.split(chr(39))[1]!r}?") in typos)
     ]
     specific = {d.pointer for d in kept if d.code in ("SG203", "SG204", "SG205")}
@@ -106,7 +105,9 @@ def _convert(document: Document, error: ValidationError) -> Iterator[Diagnostic]
     pointer: Pointer = tuple(error.absolute_path)
     where = pointer_text(pointer)
     path = document.path
-    instance = error.instance
+    # jsonschema types these as "Any | Unset"; for a reported error they are set.
+    instance: Any = error.instance
+    rule: Any = error.validator_value
     schema = error.schema if isinstance(error.schema, dict) else {}
 
     if error.validator == "additionalProperties":
@@ -121,7 +122,7 @@ def _convert(document: Document, error: ValidationError) -> Iterator[Diagnostic]
                 hint=did_you_mean(key, allowed) or _allowed(allowed),
             )
     elif error.validator == "required":
-        for key in error.validator_value:
+        for key in rule:
             if isinstance(instance, dict) and key not in instance:
                 yield Diagnostic.of(
                     "SG202",
@@ -131,7 +132,7 @@ def _convert(document: Document, error: ValidationError) -> Iterator[Diagnostic]
                     hint=_describe(schema.get("properties", {}).get(key)),
                 )
     elif error.validator == "type":
-        expected = _type_words(error.validator_value)
+        expected = _type_words(rule)
         yield Diagnostic.of(
             "SG203",
             path,
@@ -139,7 +140,7 @@ def _convert(document: Document, error: ValidationError) -> Iterator[Diagnostic]
             pointer=pointer,
         )
     elif error.validator == "enum":
-        options = [str(v) for v in error.validator_value]
+        options = [str(v) for v in rule]
         yield Diagnostic.of(
             "SG204",
             path,
@@ -151,7 +152,7 @@ def _convert(document: Document, error: ValidationError) -> Iterator[Diagnostic]
         yield Diagnostic.of(
             "SG205",
             path,
-            f"{where}: {instance!r} is not a valid {_FORMATS.get(error.validator_value, error.validator_value)}",
+            f"{where}: {instance!r} is not a valid {_FORMATS.get(rule, rule)}",
             pointer=pointer,
         )
     else:
@@ -266,7 +267,7 @@ def _constraint(error: ValidationError) -> str:
         "exclusiveMinimum": f"{value!r} must be greater than {limit}",
         "pattern": f"{value!r} does not have the expected form",
     }
-    return messages.get(str(error.validator), error.message)
+    return messages.get(str(error.validator), str(error.message))
 
 
 def _misfiled(document: Document, pointer: Pointer, value: object) -> str | None:

@@ -32,9 +32,7 @@ class _JsonLikeConstructor(SafeConstructor):
         return super().construct_mapping(node, deep=deep)
 
 
-_JsonLikeConstructor.add_constructor(
-    "tag:yaml.org,2002:timestamp", _JsonLikeConstructor.construct_yaml_timestamp
-)
+_JsonLikeConstructor.add_constructor("tag:yaml.org,2002:timestamp", _JsonLikeConstructor.construct_yaml_timestamp)
 
 
 def make_yaml() -> YAML:
