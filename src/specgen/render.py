@@ -150,7 +150,7 @@ BRIEF_TEMPLATES = {a: f"brief-{_slug(a)}.md.j2" for a in AUDIENCES}
 def plan(ws: Workspace) -> list[Page]:
     """Every page of the site, in navigation order."""
     pages = [
-        Page("index.md", "home.md.j2", ws.product.name if ws.product else "Home"),
+        Page("index.md", "home.md.j2", "Home"),
         Page("roadmap.md", "roadmap.md.j2", "Roadmap"),
         Page("backlog.md", "backlog.md.j2", "Backlog"),
         Page("features/index.md", "features.md.j2", "Features"),
@@ -350,7 +350,8 @@ def _render(
             template = cache.get(page.template) or env.get_template(page.template)
             cache[page.template] = template
             body = template.render(ws=ws, an=analysis, product=ws.product, page=page, **page.extra)
-            yield page.path, front_matter(page.title) + body
+            # The home page keeps the theme's default browser title: the site name.
+            yield page.path, (body if page.path == "index.md" else front_matter(page.title) + body)
         except TemplateSyntaxError as error:
             raise RenderError(
                 _template_diagnostic(error, error.filename or error.name or page.template, error.lineno, templates_dir)
