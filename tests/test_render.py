@@ -9,7 +9,8 @@ import markdown
 import pytest
 
 from specgen import check
-from specgen.render import escape_inline, render_site
+from specgen.diagnostics import Diagnostic
+from specgen.render import RenderError, escape_inline, render_site
 
 from .conftest import FIXTURES, compare_golden
 from .test_schema import edit
@@ -94,32 +95,26 @@ def test_customer_brief_hides_internal_items(basic: Path) -> None:
     assert "Timeline slipped a month" in pages["briefs/exec.md"]
 
 
-def test_template_errors_are_located(tmp_path: Path, basic: Path) -> None:
-    templates = tmp_path / "templates"
-    templates.mkdir()
-    (templates / "roadmap.md.j2").write_text("# Roadmap\n\n{{ ws.nonexistent }}\n")
+def template_failure(basic: Path, templates: Path, name: str, text: str) -> Diagnostic:
+    """Render the basic workspace with one workspace template; return its failure."""
+    templates.mkdir(exist_ok=True)
+    (templates / name).write_text(text)
     result = check(basic)
     assert result.workspace is not None
-    from specgen.render import RenderError
-
     with pytest.raises(RenderError) as caught:
         render_site(result.workspace, templates)
-    d = caught.value.diagnostic
-    assert (d.code, d.path, d.line) == ("SG401", (templates / "roadmap.md.j2").as_posix(), 3)
+    return caught.value.diagnostic
+
+
+def test_template_errors_are_located(tmp_path: Path, basic: Path) -> None:
+    d = template_failure(basic, tmp_path / "templates", "roadmap.md.j2", "# Roadmap\n\n{{ ws.nonexistent }}\n")
+    assert (d.code, d.path, d.line) == ("SG401", (tmp_path / "templates/roadmap.md.j2").as_posix(), 3)
     assert "nonexistent" in d.message
 
 
 def test_sandbox_blocks_python_internals(tmp_path: Path, basic: Path) -> None:
-    templates = tmp_path / "templates"
-    templates.mkdir()
-    (templates / "home.md.j2").write_text("{{ ws.__class__.__init__.__globals__ }}\n")
-    result = check(basic)
-    assert result.workspace is not None
-    from specgen.render import RenderError
-
-    with pytest.raises(RenderError) as caught:
-        render_site(result.workspace, templates)
-    assert "unsafe" in caught.value.diagnostic.message
+    d = template_failure(basic, tmp_path / "templates", "home.md.j2", "{{ ws.__class__.__init__.__globals__ }}\n")
+    assert d.code == "SG401" and "unsafe" in d.message
 
 
 def test_rendered_pages_match_goldens(update_goldens: bool) -> None:
