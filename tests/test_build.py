@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from specgen.build import build
 from specgen.cli import main
+from specgen.site import build
 
 from .conftest import REPO
 from .test_schema import edit

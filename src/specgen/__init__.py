@@ -7,11 +7,15 @@ The library API; the ``specgen`` command is a thin layer over it::
     result = specgen.check("path/to/workspace")
     for diagnostic in result.diagnostics:
         print(diagnostic)
+
+    built = specgen.build("path/to/workspace")
+    assert built.success, built.diagnostics
 """
 
 from specgen.check import CheckResult, check
 from specgen.config import Limits, Settings
 from specgen.diagnostics import RULES, Diagnostic, Severity
+from specgen.site import BuildResult, build
 
-__all__ = ["RULES", "CheckResult", "Diagnostic", "Limits", "Settings", "Severity", "check"]
+__all__ = ["RULES", "BuildResult", "CheckResult", "Diagnostic", "Limits", "Settings", "Severity", "build", "check"]
 __version__ = "0.1.0"

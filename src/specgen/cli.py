@@ -114,7 +114,7 @@ def check_command(workspace: Path, strict: bool | None, output_format: str) -> N
 @_guarded
 def build_command(workspace: Path, strict: bool | None, output_format: str, site_dir: Path | None) -> None:
     """Check the specs, then render and build the site (atomically)."""
-    from specgen.build import build
+    from specgen.site import build
 
     _require_workspace(workspace)
     result = build(workspace, strict=strict, site_dir=site_dir.resolve() if site_dir else None)

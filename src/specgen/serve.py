@@ -18,9 +18,9 @@ from pathlib import Path
 import click
 from mkdocs.livereload import LiveReloadServer
 
-from specgen.build import build
 from specgen.check import resolve_settings
 from specgen.config import CONFIG_FILE
+from specgen.site import build
 
 log = logging.getLogger(__name__)
 
