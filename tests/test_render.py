@@ -126,3 +126,37 @@ def test_rendered_pages_match_goldens(update_goldens: bool) -> None:
         compare_golden(golden / path, text, update_goldens)
     expected = {p.relative_to(golden).as_posix() for p in golden.rglob("*.md")}
     assert expected == set(pages), "a golden page is stale or missing; run pytest --update-goldens"
+
+
+def test_no_customer_template_can_reach_internal_items(tmp_path: Path, basic: Path) -> None:
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    # A careless (or hostile) override that dumps everything it can reach.
+    (templates / "brief-customer.md.j2").write_text(
+        "{% for f in ws.features.values() %}{{ f.title }} {{ f.owner }} {{ f.risks }} {{ f.scoring }} "
+        "{{ f.requirements }} {{ f.test_cases }} {{ f.evidence }}\n{% endfor %}"
+        "{{ ws.stakeholders }} {{ ws.evidence }} {{ ws.personas }} {{ ws.objectives }} {{ ws.decisions }}\n"
+        "{% for u in ws.updates.values() %}{{ u.headline }} {{ u.author }}\n{% endfor %}"
+        "{{ product.owner }} {{ link('FEAT-2') }} {{ link('STK-1') }}\n"
+    )
+    result = check(basic)
+    assert result.workspace is not None
+    pages, _ = render_site(result.workspace, templates)
+    customer = pages["briefs/customer.md"]
+    assert "Timeline view" in customer and "The timeline view is coming in January." in customer
+    for private in (
+        "Internal scoring dashboard",
+        "Ada Lovelace",
+        "Grace Hopper",
+        "STK-2",
+        "Rendering is slow",
+        "5000",
+        "Show features on a time axis",
+        "TC-1",
+        "EVD-1",
+        "Pat, team lead",
+        "OBJ-1",
+        "DEC-1",
+        "Timeline slipped a month",
+    ):
+        assert private not in customer, private

@@ -386,6 +386,52 @@ class Workspace:
                 index.setdefault(uid, []).append(case)
         return index
 
+    def public(self) -> Workspace:
+        """What a customer-facing page may see: external items only.
+
+        Customer-facing templates get this view instead of the whole
+        workspace, so no template, packaged or the workspace's own, can show an
+        internal feature, a person, a risk, a score, a test or personal data
+        there: they are not in the data it is given.
+        """
+
+        def external(table: dict[str, Any]) -> dict[str, Any]:
+            return {k: v for k, v in table.items() if v.visibility == "external"}
+
+        releases = external(self.releases)
+        features = {
+            fid: Feature(
+                id=f.id,
+                title=f.title,
+                status=f.status,
+                owner="",
+                problem=f.problem,
+                summary=f.summary,
+                visibility=f.visibility,
+                horizon=f.horizon,
+                release=f.release if f.release in releases else None,
+                non_goals=f.non_goals,
+                release_note=f.release_note,
+                known_limitations=f.known_limitations,
+                source="",
+            )
+            for fid, f in external(self.features).items()
+        }
+        product = self.product and dataclasses.replace(self.product, owner="", source="")
+        return Workspace(
+            product=product,
+            objectives={},
+            personas={},
+            stakeholders={},
+            evidence={},
+            features=features,
+            releases={k: dataclasses.replace(r, owner=None, source="") for k, r in releases.items()},
+            decisions={},
+            updates={
+                k: dataclasses.replace(u, author=None, asks=[], source="") for k, u in external(self.updates).items()
+            },
+        )
+
     def name_of(self, ident: str) -> str:
         """A human name for any ID: a stakeholder's name, a feature's title ..."""
         for table in (self.stakeholders, self.personas):

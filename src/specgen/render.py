@@ -138,6 +138,8 @@ class Page:
     template: str
     title: str
     extra: dict[str, Any] = field(default_factory=dict)
+    #: Customer-facing: rendered from :meth:`Workspace.public`, never the whole workspace.
+    public: bool = False
 
 
 def _slug(audience: str) -> str:
@@ -145,6 +147,8 @@ def _slug(audience: str) -> str:
 
 
 BRIEF_TEMPLATES = {a: f"brief-{_slug(a)}.md.j2" for a in AUDIENCES}
+#: Audiences outside the company: their pages see external items only.
+PUBLIC_AUDIENCES = frozenset({"customer"})
 
 
 def plan(ws: Workspace) -> list[Page]:
@@ -163,7 +167,13 @@ def plan(ws: Workspace) -> list[Page]:
         Page("briefs/index.md", "briefs.md.j2", "Briefs"),
     ]
     pages += [
-        Page(f"briefs/{_slug(a)}.md", BRIEF_TEMPLATES[a], f"{AUDIENCE_TITLES[a]} brief", {"audience": a})
+        Page(
+            f"briefs/{_slug(a)}.md",
+            BRIEF_TEMPLATES[a],
+            f"{AUDIENCE_TITLES[a]} brief",
+            {"audience": a},
+            public=a in PUBLIC_AUDIENCES,
+        )
         for a in AUDIENCES
     ]
     pages += [
@@ -345,11 +355,14 @@ def _render(
     env: SandboxedEnvironment, ws: Workspace, analysis: Analysis, pages: list[Page], templates_dir: Path | None
 ) -> Iterator[tuple[str, str]]:
     cache: dict[str, Any] = {}
+    public = ws.public()
+    public_analysis = Analysis(public)
     for page in pages:
         try:
             template = cache.get(page.template) or env.get_template(page.template)
             cache[page.template] = template
-            body = template.render(ws=ws, an=analysis, product=ws.product, page=page, **page.extra)
+            view, figures = (public, public_analysis) if page.public else (ws, analysis)
+            body = template.render(ws=view, an=figures, product=view.product, page=page, **page.extra)
             # The home page keeps the theme's default browser title: the site name.
             yield page.path, (body if page.path == "index.md" else front_matter(page.title) + body)
         except TemplateSyntaxError as error:
