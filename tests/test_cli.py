@@ -156,3 +156,11 @@ def test_readme_example_output_is_real(basic: Path) -> None:
         path.write_text(path.read_text().replace(old, new, 1))
     _, output = run("check", "--workspace", str(basic))
     assert output in (REPO / "README.md").read_text()
+
+
+def test_ci_runs_the_readme_test_command() -> None:
+    from .conftest import REPO
+
+    readme = (REPO / "README.md").read_text()
+    command = readme.split("Install the test dependencies", 1)[1].split("```sh\n", 1)[1].split("\n", 1)[0]
+    assert command in (REPO / ".ci/run").read_text().splitlines()

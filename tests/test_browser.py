@@ -1,0 +1,206 @@
+"""What a reader sees: the built site in a real browser.
+
+Debian's ``chromium`` (``/usr/bin/chromium``, installed by ``.ci/run``) driven by
+Playwright, against sites built with the real MkDocs and served on localhost.
+A screenshot of the home page is saved under ``test-artifacts/``.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import shutil
+import threading
+from collections.abc import Iterator
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+
+import specgen
+
+from .conftest import FIXTURES, REPO
+
+CHROMIUM = os.environ.get("SPECGEN_CHROMIUM", "/usr/bin/chromium")
+ARTIFACTS = Path(os.environ.get("SPECGEN_ARTIFACTS", REPO / "test-artifacts"))
+# Flags for a headless Chromium on a machine with no network but loopback.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+#: Spec text that would run script or change the page if it were not escaped.
+INJECTIONS = {
+    "title": "</title><script>window.__pwned = 'title'; alert(1)</script> Timeline",
+    "summary": "<img src=x onerror=\"window.__pwned = 'img'; alert(2)\"> {{ 7 * 7 }} {% raw %}",
+    "problem": "[click me](javascript:window.__pwned='link') <!-- hidden --> <b>bold</b> a | b",
+    "rtl": "\u202egnp.exe \u200bzero\u200bwidth " + "x" * 400,
+}
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        """No access log on the test output."""
+
+
+@functools.cache
+def _require_chromium() -> str:
+    if not Path(CHROMIUM).is_file():
+        pytest.fail(f"{CHROMIUM} not found: install Debian's chromium (apt-get install chromium), as .ci/run does")
+    return CHROMIUM
+
+
+def _serve(folder: Path) -> Iterator[str]:
+    handler = functools.partial(_QuietHandler, directory=str(folder))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="module")
+def example_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    site = tmp_path_factory.mktemp("browser-example") / "site"
+    result = specgen.build(REPO, site_dir=site, strict=True)
+    assert result.success, [str(d) for d in result.diagnostics]
+    yield from _serve(site)
+
+
+@pytest.fixture(scope="module")
+def hostile_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    workspace = tmp_path_factory.mktemp("browser-hostile") / "ws"
+    shutil.copytree(FIXTURES / "valid" / "basic", workspace)
+    feature = workspace / "specs/features/FEAT-1.yaml"
+    text = feature.read_text()
+    text = text.replace("title: Timeline view", f"title: {_quoted(INJECTIONS['title'])}")
+    text = text.replace("summary: See the quarter at a glance.", f"summary: {_quoted(INJECTIONS['summary'])}")
+    text = text.replace(
+        'problem: "Leads cannot see {{ what }} ships when | <b>bold</b>"', f"problem: {_quoted(INJECTIONS['problem'])}"
+    )
+    text = text.replace("goals: [Plans read in under a minute]", f"goals: [{_quoted(INJECTIONS['rtl'])}]")
+    feature.write_text(text)
+    result = specgen.build(workspace, strict=True)
+    assert result.success, [str(d) for d in result.diagnostics]
+    yield from _serve(workspace / "site")
+
+
+def _quoted(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=_require_chromium(), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
+
+
+def test_home_page_loads_without_console_errors(page: Page, example_url: str) -> None:
+    errors: list[str] = []
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(example_url)
+    page.wait_for_load_state("networkidle")
+    assert heading(page) == "specgen"
+    assert page.get_by_role("heading", name="Vision").is_visible()
+    assert errors == []
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "home.png"), full_page=True)
+    assert (ARTIFACTS / "home.png").stat().st_size > 10_000
+
+
+def heading(page: Page) -> str:
+    """The page's title as a reader sees it (without the permalink sign)."""
+    return page.locator("article h1").first.inner_text().rstrip("¶").strip()
+
+
+def _open_from_nav(page: Page, name: str) -> str:
+    page.locator("nav.md-nav--primary").get_by_role("link", name=name, exact=True).first.click()
+    page.wait_for_load_state("domcontentloaded")
+    return heading(page)
+
+
+def test_navigation_reaches_every_section(page: Page, example_url: str) -> None:
+    page.goto(example_url)
+    assert _open_from_nav(page, "Roadmap") == "Roadmap"
+    assert _open_from_nav(page, "Test cases") == "Test cases"
+    assert _open_from_nav(page, "Features") == "Features"
+
+    # From the features index to one feature page, and on to a linked page.
+    page.locator("article table a", has_text="FEAT-1").first.click()
+    assert heading(page).startswith("FEAT-1:")
+    assert page.get_by_role("heading", name="Requirements").is_visible()
+
+    briefs = {
+        "Executives brief": "Executive brief",
+        "Engineering brief": "Engineering brief",
+        "Sales and marketing brief": "Sales and marketing brief",
+        "Support brief": "Support brief",
+        "Customers brief": "What's new and what's next",
+    }
+    for link, title in briefs.items():
+        assert _open_from_nav(page, link) == title
+
+
+def test_cross_links_resolve(page: Page, example_url: str) -> None:
+    page.goto(example_url + "test-cases/")
+    link = page.locator("article table a", has_text="TC-").first
+    target = link.inner_text()
+    link.click()
+    page.wait_for_load_state("domcontentloaded")
+    assert page.url.endswith("#" + target.lower())
+    assert page.locator(f"[id='{target.lower()}']").is_visible()
+
+
+def test_search_finds_a_feature_by_a_word_of_its_title(page: Page, example_url: str) -> None:
+    page.goto(example_url)
+    page.locator("label.md-search__icon, .md-search__input").first.click()
+    page.locator("input.md-search__input").fill("traceability")
+    results = page.locator(".md-search-result__item")
+    results.first.wait_for()
+    assert "Traceability" in results.first.inner_text() or "traceability" in results.first.inner_text()
+    assert page.locator(".md-search-result__link[href*='features/FEAT-']").count() > 0
+
+
+def test_injected_spec_text_is_shown_not_run(page: Page, hostile_url: str) -> None:
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    for path in ("features/FEAT-1/", "features/", "roadmap/", "backlog/", "briefs/customer/", "test-cases/"):
+        page.goto(hostile_url + path)
+        page.wait_for_load_state("load")
+        assert page.evaluate("window.__pwned") is None, path
+        assert page.locator("article script, article img, article a[href^='javascript']").count() == 0, path
+    assert dialogs == []
+
+    page.goto(hostile_url + "features/FEAT-1/")
+    article = page.locator("article").inner_text()
+    assert INJECTIONS["title"] in heading(page)
+    for text in (
+        "<img src=x onerror=",
+        "{{ 7 * 7 }} {% raw %}",
+        "[click me](javascript:",
+        "<!-- hidden -->",
+        "<b>bold</b> a | b",
+    ):
+        assert text in article, text
+    assert "\u202egnp.exe" in article
