@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from specgen.config import Limits
 from specgen.diagnostics import Diagnostic
+from specgen.limits import Limits
 from specgen.loader import Document, load_workspace
 
 

@@ -13,8 +13,9 @@ The library API; the ``specgen`` command is a thin layer over it::
 """
 
 from specgen.check import CheckResult, check
-from specgen.config import Limits, Settings
+from specgen.config import Settings
 from specgen.diagnostics import RULES, Diagnostic, Severity
+from specgen.limits import Limits
 from specgen.site import BuildResult, build
 
 __all__ = ["RULES", "BuildResult", "CheckResult", "Diagnostic", "Limits", "Settings", "Severity", "build", "check"]

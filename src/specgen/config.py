@@ -12,45 +12,12 @@ from pathlib import Path
 from typing import Any
 
 from specgen.diagnostics import Diagnostic, did_you_mean
+from specgen.limits import Limits
+from specgen.loader import parse, read_text
+from specgen.locate import locate_all
 from specgen.yamlio import make_yaml
 
 CONFIG_FILE = "specgen.yaml"
-
-
-@dataclass(frozen=True)
-class Limits:
-    """Bounds on what one spec file may cost to read.
-
-    They keep a hostile or broken file (a huge file, an alias bomb, deep
-    nesting) from exhausting memory or time.
-    """
-
-    max_file_bytes: int = 1_000_000
-    max_depth: int = 32
-    max_nodes: int = 100_000
-
-    def check_shape(self, data: object) -> str | None:
-        """A problem message when ``data`` is nested too deep or too large."""
-        nodes = 0
-        stack: list[tuple[object, int]] = [(data, 1)]
-        while stack:
-            value, depth = stack.pop()
-            nodes += 1
-            if nodes > self.max_nodes:
-                return (
-                    f"the document expands to more than {self.max_nodes:,} values "
-                    "(aliases included); set limits.max_nodes to change the limit"
-                )
-            if depth > self.max_depth:
-                return (
-                    f"the document is nested more than {self.max_depth} levels deep; "
-                    "set limits.max_depth to change the limit"
-                )
-            if isinstance(value, dict):
-                stack.extend((v, depth + 1) for v in value.values())
-            elif isinstance(value, list):
-                stack.extend((v, depth + 1) for v in value)
-        return None
 
 
 @dataclass(frozen=True)
@@ -90,49 +57,67 @@ _PATH_KEYS = {"specs": "specs_dir", "templates": "templates_dir", "site": "site_
 
 
 def read_config(workspace: Path) -> tuple[dict[str, Any], list[Diagnostic]]:
-    """Read ``specgen.yaml`` into Settings overrides; a missing file is fine."""
+    """Read ``specgen.yaml`` into Settings overrides; a missing file is fine.
+
+    The file is read like a spec (same limits, same located errors), and its
+    paths must stay inside the workspace: a configuration that arrives in a
+    pull request must not point a build at anything outside it.
+    """
     path = workspace / CONFIG_FILE
     if not path.is_file():
         return {}, []
-    shown = CONFIG_FILE
-    try:
-        data = make_yaml().load(path.read_text(encoding="utf-8-sig")) or {}
-    except Exception as error:  # any parse failure is the user's to fix, not a crash
-        return {}, [Diagnostic.of("SG403", shown, f"cannot read the configuration: {error}")]
-    if not isinstance(data, dict):
-        return {}, [Diagnostic.of("SG403", shown, "the configuration must be a mapping")]
+    text, problems = read_text(path, CONFIG_FILE, workspace, Limits())
+    if text is None:
+        return {}, problems
+    data, problems = parse(text, CONFIG_FILE, make_yaml(), Limits())
+    if data is None:
+        empty = [p for p in problems if p.code == "SG103"]
+        return {}, [] if empty else problems
+    overrides, problems = _settings(data, workspace)
+    return overrides, locate_all(problems, {CONFIG_FILE: text})
+
+
+def _settings(data: dict[str, Any], workspace: Path) -> tuple[dict[str, Any], list[Diagnostic]]:
     overrides: dict[str, Any] = {}
     problems: list[Diagnostic] = []
-    limit_names = {f.name for f in fields(Limits)}
+
+    def problem(message: str, pointer: tuple[str, ...], hint: str | None = None) -> None:
+        problems.append(Diagnostic.of("SG403", CONFIG_FILE, message, pointer=pointer, hint=hint))
+
+    limit_names = [f.name for f in fields(Limits)]
     for key, value in data.items():
-        if key in _PATH_KEYS and isinstance(value, str) and value:
-            overrides[_PATH_KEYS[key]] = value
-        elif key == "strict" and isinstance(value, bool):
-            overrides["strict"] = value
+        if key in _PATH_KEYS:
+            if not isinstance(value, str) or not value.strip():
+                problem(f"{key} must be a path relative to the workspace", (key,))
+            elif not (workspace / value).resolve().is_relative_to(workspace.resolve()):
+                problem(f"{key}: {value!r} is outside the workspace", (key,), "paths in specgen.yaml stay inside it")
+            else:
+                overrides[_PATH_KEYS[key]] = value
+        elif key == "strict":
+            if isinstance(value, bool):
+                overrides["strict"] = value
+            else:
+                problem("strict must be true or false", (key,))
         elif key == "limits" and isinstance(value, dict):
-            bad = [k for k, v in value.items() if k not in limit_names or not _positive_int(v)]
-            for name in bad:
-                problems.append(
-                    Diagnostic.of(
-                        "SG403",
-                        shown,
-                        f"limits.{name} must be a known limit with a positive whole number",
-                        pointer=("limits", name),
-                        at_key=True,
-                        hint=did_you_mean(str(name), limit_names),
-                    )
-                )
-            if not bad:
+            for name, limit in value.items():
+                if name not in limit_names:
+                    problem(f"unknown limit {name!r}", ("limits", name), did_you_mean(str(name), limit_names))
+                elif not _positive_int(limit):
+                    problem(f"limits.{name} must be a positive whole number", ("limits", name))
+            if not any(p.pointer[:1] == ("limits",) for p in problems):
                 overrides["limits"] = Limits(**value)
+        elif key == "limits":
+            problem("limits must be a mapping of limit names to numbers", (key,))
         else:
+            known = [*_PATH_KEYS, "strict", "limits"]
             problems.append(
                 Diagnostic.of(
                     "SG403",
-                    shown,
-                    f"unknown or invalid setting {key!r}",
+                    CONFIG_FILE,
+                    f"unknown setting {key!r}",
                     pointer=(str(key),),
                     at_key=True,
-                    hint=did_you_mean(str(key), [*_PATH_KEYS, "strict", "limits"]),
+                    hint=did_you_mean(str(key), known) or f"settings are {', '.join(known)}",
                 )
             )
     return overrides, problems

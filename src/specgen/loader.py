@@ -18,9 +18,9 @@ from ruamel.yaml.composer import ComposerError
 from ruamel.yaml.constructor import DuplicateKeyError
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
-from specgen.config import Limits
 from specgen.diagnostics import Diagnostic, did_you_mean
 from specgen.kinds import KIND_BY_FOLDER, PRODUCT, PRODUCT_FILE, Kind
+from specgen.limits import Limits
 from specgen.yamlio import make_yaml
 
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -123,14 +123,25 @@ def load_file(
     file: Path, shown: str, kind: Kind, yaml: YAML, workspace: Path, limits: Limits
 ) -> tuple[Document | None, list[Diagnostic]]:
     """Read and parse one file; problems come back as diagnostics."""
+    text, problems = read_text(file, shown, workspace, limits)
+    if text is None:
+        return None, problems
+    data, problems = parse(text, shown, yaml, limits)
+    if data is None:
+        return None, problems
+    return Document(shown, kind, data, text), []
+
+
+def read_text(file: Path, shown: str, workspace: Path, limits: Limits) -> tuple[str | None, list[Diagnostic]]:
+    """The text of a file inside the workspace, or why it cannot be read."""
 
     def fail(code: str, message: str, line: int = 0, column: int = 0) -> tuple[None, list[Diagnostic]]:
         return None, [Diagnostic.of(code, shown, message, line=line, column=column)]
 
     try:
         real = file.resolve(strict=True)
-    except OSError as error:
-        return fail("SG110", f"cannot read the file: {error.strerror or error}")
+    except (OSError, RuntimeError) as error:  # RuntimeError: a symlink loop, on Python 3.11
+        return fail("SG110", f"cannot read the file: {getattr(error, 'strerror', None) or error}")
     if not real.is_relative_to(workspace.resolve()):
         return fail("SG110", "the file is a link to a place outside the workspace")
     if not real.is_file():
@@ -141,7 +152,7 @@ def load_file(
             return fail(
                 "SG106",
                 f"the file has {size:,} bytes; the limit is {limits.max_file_bytes:,} "
-                "(set max_file_bytes to change it)",
+                "(set limits.max_file_bytes to change it)",
             )
         raw = real.read_bytes()
     except OSError as error:
@@ -150,9 +161,17 @@ def load_file(
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line, column = _position(raw, error.start)
-        return fail("SG104", f"byte 0x{raw[error.start]:02x} is not valid UTF-8", line, column)
+        return fail("SG104", f"byte 0x{raw[error.start]:02x} is not valid UTF-8; save the file as UTF-8", line, column)
     if "\x00" in text:
         return fail("SG104", "the file holds NUL bytes: it looks binary, not text")
+    return text, []
+
+
+def parse(text: str, shown: str, yaml: YAML, limits: Limits) -> tuple[dict[str, Any] | None, list[Diagnostic]]:
+    """Parse YAML text into a mapping, or say precisely why it is not one."""
+
+    def fail(code: str, message: str, line: int = 0, column: int = 0) -> tuple[None, list[Diagnostic]]:
+        return None, [Diagnostic.of(code, shown, message, line=line, column=column)]
 
     try:
         data = yaml.load(text)
@@ -165,7 +184,7 @@ def load_file(
     except MarkedYAMLError as error:
         return _marked(shown, "SG101", error, _yaml_message(error), _yaml_hint(error, text))
     except YAMLError as error:
-        return fail("SG101", f"not valid YAML: {error}")
+        return fail("SG101", f"not valid YAML: {str(error).splitlines()[0] if str(error) else 'unreadable'}")
     except RecursionError:
         return fail("SG109", "the document is nested too deeply to read")
 
@@ -182,7 +201,7 @@ def load_file(
     problem = limits.check_shape(data)
     if problem:
         return fail("SG109", problem, 1, 1)
-    return Document(shown, kind, data, text), []
+    return data, []
 
 
 def _position(raw: bytes, offset: int) -> tuple[int, int]:

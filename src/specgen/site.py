@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from specgen.check import CheckResult, check, resolve_settings
+from specgen.config import CONFIG_FILE, Settings
 from specgen.diagnostics import Diagnostic, Severity
 from specgen.render import RenderError, render_site
 
@@ -52,6 +53,11 @@ def build(
     out = settings.site_dir
     if not result.success or result.workspace is None:
         return BuildResult(result, out)
+    unsafe = unsafe_site_dir(settings)
+    if unsafe:
+        return BuildResult(
+            result, out, [Diagnostic.of("SG403", _shown(out, settings.workspace), unsafe, line=1, column=1)]
+        )
     config = settings.mkdocs_config
     if not config.is_file():
         missing = Diagnostic.of(
@@ -70,6 +76,41 @@ def build(
     build_problems = _mkdocs_build(pages, navigation, config, out, strict=settings.strict)
     failed = any(d.severity is Severity.ERROR or settings.strict for d in build_problems)
     return BuildResult(result, out, build_problems, 0 if failed else len(pages))
+
+
+#: Written into every site specgen builds: only a folder holding it is ever replaced.
+SITE_MARKER = ".specgen-site"
+
+
+def unsafe_site_dir(settings: Settings) -> str | None:
+    """Why the site folder must not be written, or ``None`` when it is safe.
+
+    Building replaces the whole site folder, so it must not hold or be held by
+    anything else of the workspace, and an existing folder is replaced only
+    when specgen built it.
+    """
+    site = settings.site_dir
+    precious = {
+        "the workspace": settings.workspace,
+        "the specs folder": settings.specs_dir,
+        "the templates folder": settings.templates_dir,
+        "the MkDocs configuration": settings.mkdocs_config,
+        "the specgen configuration": settings.workspace / CONFIG_FILE,
+    }
+    for name, path in precious.items():
+        if site == path or site in path.parents:
+            return f"the site folder {site} would replace {name}; choose another site folder"
+    for name in ("the specs folder", "the templates folder"):
+        if precious[name] in site.parents:
+            return f"the site folder {site} is inside {name}; choose another site folder"
+    if site.exists() and not site.is_dir():
+        return f"the site folder {site} is a file"
+    if site.is_dir() and any(site.iterdir()) and not (site / SITE_MARKER).is_file():
+        return (
+            f"{site} holds files that specgen did not build (it has no {SITE_MARKER} marker); "
+            "remove it or choose another site folder, so that nothing else is overwritten"
+        )
+    return None
 
 
 def _shown(path: Path, workspace: Path) -> str:
@@ -95,17 +136,24 @@ def _mkdocs_build(
     from mkdocs.exceptions import Abort, ConfigurationError, MkDocsException
 
     shown = config_file.name
-    site_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".specgen-build-", dir=site_dir.parent))
+    try:
+        site_dir.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=".specgen-build-", dir=site_dir.parent))
+    except OSError as error:
+        return [Diagnostic.of("SG402", shown, f"cannot create the site folder: {error}", line=1, column=1)]
     try:
         docs, out = staging / "docs", staging / "site"
         write_docs(pages, docs)
         with _captured_mkdocs_log() as records:
             try:
-                config = load_config(str(config_file), docs_dir=str(docs), site_dir=str(out), strict=strict)
+                # strict=None keeps the configuration's own `strict:` setting.
+                config = load_config(
+                    str(config_file), docs_dir=str(docs), site_dir=str(out), strict=True if strict else None
+                )
                 if config.nav is None:
                     config.nav = navigation
                 mkdocs_build(config)
+                (out / SITE_MARKER).write_text("This site was built by specgen.\n", encoding="utf-8")
             except (ConfigurationError, Abort, MkDocsException) as error:
                 return [
                     *_log_diagnostics(records, shown),
@@ -113,6 +161,11 @@ def _mkdocs_build(
                 ]
             except OSError as error:
                 return [Diagnostic.of("SG402", shown, f"cannot write the site: {error}", line=1, column=1)]
+            except Exception as error:  # plugins and hooks are the workspace's code: their failure is a finding
+                return [
+                    *_log_diagnostics(records, shown),
+                    Diagnostic.of("SG402", shown, f"MkDocs failed: {type(error).__name__}: {error}", line=1, column=1),
+                ]
         problems = _log_diagnostics(records, shown)
         if any(d.severity is Severity.ERROR or strict for d in problems):
             return problems
