@@ -148,3 +148,72 @@ def test_hostile_text_survives_the_real_build(basic: Path) -> None:
     # The theme's <title> gets look-alike brackets: nothing can close the element early.
     head = (basic / "site/features/FEAT-1/index.html").read_text()
     assert "<title>FEAT-1: \uff1c/title\uff1e\uff1cscript\uff1ealert(1)" in head
+
+
+@pytest.mark.parametrize(
+    ("site_dir", "what"),
+    [
+        ("specs", "the specs folder"),
+        (".", "the workspace"),
+        ("..", "the workspace"),
+        ("templates/site", "inside the templates folder"),
+    ],
+)
+def test_site_dir_never_replaces_workspace_parts(basic: Path, site_dir: str, what: str) -> None:
+    (basic / "templates").mkdir()
+    before = snapshot(basic)
+    result = CliRunner().invoke(main, ["build", "--workspace", str(basic), "--site-dir", str(basic / site_dir)])
+    assert result.exit_code == 1
+    assert "error[SG403]" in result.output and what in result.output
+    assert snapshot(basic) == before
+
+
+def test_site_dir_that_is_a_file_is_a_usage_error(basic: Path) -> None:
+    before = snapshot(basic)
+    result = CliRunner().invoke(main, ["build", "--workspace", str(basic), "--site-dir", str(basic / "mkdocs.yml")])
+    assert result.exit_code == 2
+    assert snapshot(basic) == before
+
+
+def test_site_dir_that_specgen_did_not_build_is_left_alone(basic: Path, tmp_path: Path) -> None:
+    other = tmp_path / "photos"
+    other.mkdir()
+    (other / "holiday.jpg").write_bytes(b"\xff\xd8 not really a jpeg")
+    result = CliRunner().invoke(main, ["build", "--workspace", str(basic), "--site-dir", str(other)])
+    assert result.exit_code == 1
+    assert "did not build" in result.output
+    assert sorted(p.name for p in other.iterdir()) == ["holiday.jpg"]
+
+    # A folder specgen built is replaced on the next build.
+    ours = tmp_path / "ours"
+    assert build(basic, site_dir=ours).success
+    assert (ours / ".specgen-site").is_file()
+    assert build(basic, site_dir=ours).success
+
+
+def test_config_paths_stay_inside_the_workspace(basic: Path, tmp_path: Path) -> None:
+    victim = tmp_path / "victim"
+    victim.mkdir()
+    (victim / "keep.txt").write_text("keep")
+    (basic / "specgen.yaml").write_text(f"strict: true\nsite: {victim}\n")
+    result = CliRunner().invoke(main, ["build", "--workspace", str(basic)])
+    assert result.exit_code == 1
+    assert f"specgen.yaml:2:7: error[SG403]: site: '{victim}' is outside the workspace" in result.output
+    assert (victim / "keep.txt").read_text() == "keep"
+
+
+def test_mkdocs_strict_setting_is_honoured(basic: Path) -> None:
+    config = basic / "mkdocs.yml"
+    config.write_text(config.read_text() + "strict: true\nnav:\n  - Home: index.md\n  - Gone: missing.md\n")
+    result = build(basic)
+    assert not result.success
+    assert any(d.code == "SG402" and "missing.md" in d.message for d in result.diagnostics)
+    assert not (basic / "site").exists()
+
+
+def test_non_ascii_titles_build_cleanly(basic: Path) -> None:
+    edit(basic / "specs/features/FEAT-1.yaml", "title: Timeline view", "title: Timeline 🚀 ünïcode")
+    assert build(basic, strict=True).success
+    page = (basic / "site/features/FEAT-1/index.html").read_text()
+    assert "<title>FEAT-1: Timeline 🚀 ünïcode - Basic</title>" in page
+    assert "title:" not in html_text(page.split("<article", 1)[1])

@@ -108,3 +108,22 @@ def test_symlink_out_of_workspace_is_refused(tmp_path: Path) -> None:
     result = load_workspace(workspace / "specs", workspace, Limits())
     assert result.documents == []
     assert [p.code for p in result.diagnostics] == ["SG110"]
+
+
+def test_symlink_loop_is_a_diagnostic(tmp_path: Path) -> None:
+    folder = tmp_path / "specs" / "features"
+    folder.mkdir(parents=True)
+    (folder / "FEAT-8.yaml").symlink_to(folder / "FEAT-9.yaml")
+    (folder / "FEAT-9.yaml").symlink_to(folder / "FEAT-8.yaml")
+    result = load_workspace(tmp_path / "specs", tmp_path, Limits())
+    assert [(p.code, p.path) for p in result.diagnostics] == [
+        ("SG110", "specs/features/FEAT-8.yaml"),
+        ("SG110", "specs/features/FEAT-9.yaml"),
+    ]
+
+
+def test_upper_case_suffixes_and_product_yml_are_read(tmp_path: Path) -> None:
+    docs, problems = load_one(tmp_path, "id: PER-1\n", where="personas/PER-1.YAML")
+    assert problems == [] and [d.kind.name for d in docs] == ["persona"]
+    docs, _ = load_one(tmp_path, "name: x\n", where="product.yml")
+    assert sorted(d.kind.name for d in docs) == ["persona", "product"]

@@ -10,7 +10,7 @@ import pytest
 
 from specgen import check
 from specgen.diagnostics import Diagnostic
-from specgen.render import RenderError, escape_inline, render_site
+from specgen.render import RenderError, code, escape_inline, paragraphs, render_site
 
 from .conftest import FIXTURES, compare_golden
 from .test_schema import edit
@@ -160,3 +160,19 @@ def test_no_customer_template_can_reach_internal_items(tmp_path: Path, basic: Pa
         "Timeline slipped a month",
     ):
         assert private not in customer, private
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["!!! note Do not ship", "??? Details", "=== Tab", "/// admonition", "- item", "1. first", "---"],
+)
+def test_block_syntax_at_line_start_stays_text(value: str) -> None:
+    html = to_html(str(paragraphs(value)))
+    assert html.tags == ["p"]
+    assert "".join(html.text) == value
+
+
+def test_code_spans_are_escaped_for_markdown() -> None:
+    html = to_html(f"Run {code('tests/__init__.py::test_x *a*')}")
+    assert html.tags == ["p", "code"]
+    assert "".join(html.text) == "Run tests/__init__.py::test_x *a*"

@@ -125,3 +125,37 @@ def test_broken_file_does_not_cascade(basic: Path) -> None:
     (basic / "specs/stakeholders/STK-2.yaml").write_text("id: STK-2\nname: [\n")
     found = messages(basic)
     assert len(found) == 1 and "SG101" in found[0] and found[0].startswith("specs/stakeholders/STK-2.yaml")
+
+
+def test_feature_without_id_has_no_follow_on_errors(basic: Path) -> None:
+    edit(basic / "specs/features/FEAT-2.yaml", "id: FEAT-2\n", "")
+    edit(
+        basic / "specs/features/FEAT-2.yaml",
+        "requirements:",
+        "test_cases:\n  - id: TC-2\n    title: t\n    verifies: [R1]\nrequirements:",
+    )
+    assert messages(basic) == [
+        "specs/features/FEAT-2.yaml:1:1: error[SG202]: missing required key 'id' in feature "
+        "(The feature's ID; must match the file name. IDs are never reused.)"
+    ]
+
+
+def test_malformed_requirement_reference_is_reported_once(basic: Path) -> None:
+    edit(basic / "specs/features/FEAT-1.yaml", "verifies: [R1]", "verifies: [R1, FEAT-1.r2]")
+    assert messages(basic) == [
+        "specs/features/FEAT-1.yaml:47:20: error[SG206]: test_cases[0].verifies[1]: 'FEAT-1.r2' does not have "
+        "the expected form (a requirement looks like R2 (in the same feature) or FEAT-1.R2)"
+    ]
+
+
+def test_test_case_ids_differing_only_in_case_collide(basic: Path) -> None:
+    edit(basic / "specs/features/FEAT-1.yaml", "id: TC-1", "id: TC-A")
+    edit(
+        basic / "specs/features/FEAT-2.yaml",
+        "requirements:",
+        "test_cases:\n  - id: TC-a\n    title: t\n    verifies: [R1]\nrequirements:",
+    )
+    assert messages(basic) == [
+        "specs/features/FEAT-2.yaml:12:9: error[SG301]: test case ID 'TC-a' is already used in "
+        "specs/features/FEAT-1.yaml"
+    ]

@@ -112,3 +112,51 @@ def test_schemas_are_valid_documented_and_strict(name: str) -> None:
 
 def test_every_kind_has_a_schema() -> None:
     assert {k.schema_name for k in KINDS.values()} <= set(schema_texts())
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        (
+            "cost_of_delay: 5000",
+            "cost_of_delay: .inf",
+            "specs/features/FEAT-1.yaml:25:18: error[SG206]: scoring.cost_of_delay: inf is not a finite number",
+        ),
+        (
+            "cost_of_delay: 5000",
+            "cost_of_delay: .nan",
+            "specs/features/FEAT-1.yaml:25:18: error[SG206]: scoring.cost_of_delay: nan is not a finite number",
+        ),
+        (
+            "duration_weeks: 4",
+            "duration_weeks: " + "9" * 300,
+            "specs/features/FEAT-1.yaml:26:19: error[SG206]: scoring.duration_weeks: 1e+300 is larger than 1e+15",
+        ),
+        (
+            "verifies: [R1]",
+            "verifies: [R1, FEAT-1.R2, R1]",
+            "specs/features/FEAT-1.yaml:47:31: error[SG206]: test_cases[0].verifies: 'R1' is listed twice "
+            "(remove the second entry)",
+        ),
+        (
+            "summary: See the quarter at a glance.",
+            'summary: "bell\\a"',
+            "specs/features/FEAT-1.yaml:3:10: error[SG206]: summary: contains the control character U+0007, which "
+            "text cannot show (control characters are invisible: remove it)",
+        ),
+    ],
+    ids=["inf", "nan", "huge", "duplicate-entry", "control-character"],
+)
+def test_values_that_cannot_be_computed_or_shown(basic: Path, old: str, new: str, expected: str) -> None:
+    edit(basic / "specs/features/FEAT-1.yaml", old, new)
+    assert messages(basic) == [expected]
+
+
+def test_yaml_merge_keys_work(basic: Path) -> None:
+    (basic / "specs/stakeholders/STK-3.yaml").write_text(
+        "defaults: &defaults\n  role: Support lead\n  audience: support\n"
+    )
+    (basic / "specs/stakeholders/STK-3.yaml").write_text(
+        "id: STK-3\nname: Sam\n<<: {role: Support lead, audience: support}\n"
+    )
+    assert messages(basic) == []

@@ -166,6 +166,8 @@ class Coverage:
     automated: int
     passed: int
     failed: int
+    skipped: int
+    #: Test cases whose last result is not_run, or that have none yet.
     not_run: int
 
     @property
@@ -245,7 +247,8 @@ class Analysis:
             automated=sum(1 for c in cases if c.automation == "automated"),
             passed=results.count("pass"),
             failed=results.count("fail"),
-            not_run=len(cases) - results.count("pass") - results.count("fail"),
+            skipped=results.count("skip"),
+            not_run=len(cases) - results.count("pass") - results.count("fail") - results.count("skip"),
         )
 
     def feature_coverage(self, feature: Feature) -> tuple[int, int]:

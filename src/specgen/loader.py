@@ -61,7 +61,7 @@ class LoadResult:
 def kind_of(relative: Path) -> Kind | None:
     """The kind of spec a path (relative to the specs folder) holds."""
     parts = relative.parts
-    if parts == (PRODUCT_FILE,):
+    if len(parts) == 1 and parts[0].lower() in (PRODUCT_FILE, PRODUCT_FILE.replace(".yaml", ".yml")):
         return PRODUCT
     if len(parts) == 2:
         return KIND_BY_FOLDER.get(parts[0])
@@ -73,7 +73,9 @@ def discover(specs_dir: Path) -> Iterator[Path]:
     found: list[Path] = []
     for root, dirs, files in os.walk(specs_dir):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        found.extend(Path(root, name) for name in files if name.endswith(YAML_SUFFIXES) and not name.startswith("."))
+        found.extend(
+            Path(root, name) for name in files if name.lower().endswith(YAML_SUFFIXES) and not name.startswith(".")
+        )
     return iter(sorted(found))
 
 

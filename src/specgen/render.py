@@ -64,8 +64,10 @@ _ENTITIES = {
     ":": "&#58;",
 }
 _TABLE = str.maketrans(_ENTITIES)
-#: Starts that Markdown reads as a list item or a rule at the start of a line.
-_LINE_START = re.compile(r"^(\s*)([-+=]+(?=\s|$)|\d+[.)](?=\s|$))")
+#: Starts of a line that Markdown and its common extensions read as syntax: a
+#: list item, a rule or setext underline, an admonition (!!!), a collapsible
+#: block (???), a tabbed block (===) or a generic block (///).
+_LINE_START = re.compile(r"^(\s*)([-+=]+(?=\s|$)|\d+[.)](?=\s|$)|[!?/=]{3})")
 
 
 def escape_inline(value: object) -> Markup:
@@ -97,7 +99,7 @@ def paragraphs(value: object) -> Markup:
 
 def code(value: object) -> Markup:
     """Inline code, HTML-escaped (a Markdown code span would show entities)."""
-    return Markup("<code>{}</code>").format(str(value))
+    return Markup("<code>{}</code>").format(escape_inline(value))
 
 
 _SAFE_URL = re.compile(r"^(https?://|mailto:)[^\s<>\"']+$", re.IGNORECASE)
@@ -119,7 +121,7 @@ def front_matter(title: str) -> str:
     no angle brackets at all: they become their full-width look-alikes.
     """
     safe = " ".join(title.split()).replace("<", "\uff1c").replace(">", "\uff1e")
-    return f"---\ntitle: {json.dumps(safe)}\n---\n\n"
+    return f"---\ntitle: {json.dumps(safe, ensure_ascii=False)}\n---\n\n"
 
 
 def anchor(ident: str) -> str:

@@ -8,6 +8,7 @@ run on schema-valid documents only, where every field has the expected shape.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -131,15 +132,16 @@ def _feature_ids(doc: Document, feature: str, index: _Index, test_cases: dict[st
         tid = item.get("id")
         if not isinstance(tid, str):
             continue
-        if tid in test_cases:
+        # Compared without case: TC-a and TC-A would share one anchor on the site.
+        if tid.casefold() in test_cases:
             yield Diagnostic.of(
                 "SG301",
                 doc.path,
-                f"test case ID {tid!r} is already used in {test_cases[tid]}",
+                f"test case ID {tid!r} is already used in {test_cases[tid.casefold()]}",
                 pointer=("test_cases", i, "id"),
             )
         else:
-            test_cases[tid] = doc.path
+            test_cases[tid.casefold()] = doc.path
 
 
 def _items(data: dict[str, Any], key: str) -> Iterator[tuple[int, dict[str, Any]]]:
@@ -202,6 +204,9 @@ def _entity_ref(doc: Document, pointer: Pointer, value: str, target: str, index:
         )
 
 
+_REQUIREMENT_REF = re.compile(r"^(FEAT-[A-Za-z0-9]+(-[A-Za-z0-9]+)*\.)?R[0-9]+$")
+
+
 def resolve_requirement(owner: str | None, value: str) -> str:
     """``R2`` inside FEAT-1 means ``FEAT-1.R2``; full IDs stay as they are."""
     return value if "." in value or owner is None else f"{owner}.{value}"
@@ -210,6 +215,8 @@ def resolve_requirement(owner: str | None, value: str) -> str:
 def _requirement_ref(
     doc: Document, owner: str | None, pointer: Pointer, value: str, index: _Index
 ) -> Iterator[Diagnostic]:
+    if owner is None or not _REQUIREMENT_REF.match(value):
+        return  # the feature's own ID, or the reference's form, is already an error
     uid = resolve_requirement(owner, value)
     if uid in index.requirements:
         return
@@ -236,6 +243,8 @@ def _requirement_ref(
 
 
 def _verifies_something(doc: Document, owner: str | None, index: _Index) -> Iterator[Diagnostic]:
+    if owner is None:
+        return
     for i, case in _items(doc.data, "test_cases"):
         verifies = case.get("verifies")
         if not isinstance(verifies, list):

@@ -9,6 +9,7 @@ terms and, where a close match exists, a "did you mean ..." hint.
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Iterator
 from functools import cache
@@ -66,7 +67,11 @@ def write_schemas(out: Path) -> list[Path]:
 def validate(document: Document) -> list[Diagnostic]:
     """Schema diagnostics for one document: an empty list means its shape is valid."""
     validator = validators()[document.kind.name]
-    found = [d for error in validator.iter_errors(document.data) for d in _convert(document, error)]
+    try:
+        found = [d for error in validator.iter_errors(document.data) for d in _convert(document, error)]
+    except RecursionError:
+        return [Diagnostic.of("SG109", document.path, "the document is nested too deeply to check", line=1, column=1)]
+    found.extend(_numbers(document))
     return _one_per_mistake(found)
 
 
@@ -148,6 +153,18 @@ def _convert(document: Document, error: ValidationError) -> Iterator[Diagnostic]
             pointer=pointer,
             hint=did_you_mean(str(instance), options),
         )
+    elif error.validator == "uniqueItems" and isinstance(instance, list):
+        seen: list[Any] = []
+        for index, item in enumerate(instance):
+            if item in seen:
+                yield Diagnostic.of(
+                    "SG206",
+                    path,
+                    f"{where}: {item!r} is listed twice",
+                    pointer=(*pointer, index),
+                    hint="remove the second entry",
+                )
+            seen.append(item)
     elif error.validator == "format":
         yield Diagnostic.of(
             "SG205",
@@ -194,23 +211,47 @@ _PLACEHOLDER = re.compile(
 )
 
 
-def _placeholders(document: Document) -> Iterator[Diagnostic]:
-    stack: list[tuple[Pointer, Any]] = [((), document.data)]
+def leaves(data: Any) -> Iterator[tuple[Pointer, Any]]:
+    """Every scalar in a document, with its pointer."""
+    stack: list[tuple[Pointer, Any]] = [((), data)]
     while stack:
         pointer, value = stack.pop()
-        if isinstance(value, str):
-            if _PLACEHOLDER.match(value):
-                yield Diagnostic.of(
-                    "SG207",
-                    document.path,
-                    f"{pointer_text(pointer)}: {value.strip()!r} is a placeholder",
-                    pointer=pointer,
-                    hint="write the real value, or leave the key out until it is known",
-                )
-        elif isinstance(value, dict):
+        if isinstance(value, dict):
             stack.extend(((*pointer, k), v) for k, v in value.items())
         elif isinstance(value, list):
             stack.extend(((*pointer, i), v) for i, v in enumerate(value))
+        else:
+            yield pointer, value
+
+
+def _placeholders(document: Document) -> Iterator[Diagnostic]:
+    for pointer, value in leaves(document.data):
+        if isinstance(value, str) and _PLACEHOLDER.match(value):
+            yield Diagnostic.of(
+                "SG207",
+                document.path,
+                f"{pointer_text(pointer)}: {value.strip()!r} is a placeholder",
+                pointer=pointer,
+                hint="write the real value, or leave the key out until it is known",
+            )
+
+
+#: Larger numbers are mistakes in a spec, and would overflow the arithmetic.
+MAX_NUMBER = 1e15
+
+
+def _numbers(document: Document) -> Iterator[Diagnostic]:
+    """Numbers JSON cannot hold (.inf, .nan) or too large to compute with."""
+    for pointer, value in leaves(document.data):
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            continue
+        if isinstance(value, float) and not math.isfinite(value):
+            problem = f"{value} is not a finite number"
+        elif abs(value) > MAX_NUMBER:
+            problem = f"{value:.3g} is larger than {MAX_NUMBER:.0e}"
+        else:
+            continue
+        yield Diagnostic.of("SG206", document.path, f"{pointer_text(pointer)}: {problem}", pointer=pointer)
 
 
 def _owner(document: Document, pointer: Pointer) -> str:
@@ -265,7 +306,7 @@ def _constraint(error: ValidationError) -> str:
         "minimum": f"{value!r} is below the minimum {limit}",
         "maximum": f"{value!r} is above the maximum {limit}",
         "exclusiveMinimum": f"{value!r} must be greater than {limit}",
-        "pattern": f"{value!r} does not have the expected form",
+        "pattern": _pattern_message(value),
     }
     return messages.get(str(error.validator), str(error.message))
 
@@ -280,6 +321,16 @@ def _misfiled(document: Document, pointer: Pointer, value: object) -> str | None
     return None
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _pattern_message(value: object) -> str:
+    control = _CONTROL.search(value) if isinstance(value, str) else None
+    if control:
+        return f"contains the control character U+{ord(control.group()):04X}, which text cannot show"
+    return f"{value!r} does not have the expected form"
+
+
 _ID_PATTERN = re.compile(r"^\^(\(FEAT-.*\\\.\)\?)?([A-Z]+)(-|\[)")
 
 
@@ -287,6 +338,8 @@ def _id_hint(error: ValidationError) -> str | None:
     """For a value of the wrong form: an example of the right one."""
     if error.validator != "pattern":
         return None
+    if isinstance(error.instance, str) and _CONTROL.search(error.instance):
+        return "control characters are invisible: remove it"
     pattern = str(error.validator_value)
     match = _ID_PATTERN.match(pattern)
     if match and match.group(1):

@@ -16,6 +16,8 @@ from ruamel.yaml.constructor import SafeConstructor
 from ruamel.yaml.nodes import MappingNode, ScalarNode
 
 STR_TAG = "tag:yaml.org,2002:str"
+#: ``<<: *anchor`` merges another mapping in; it is not a key of its own.
+MERGE_TAG = "tag:yaml.org,2002:merge"
 
 
 class _JsonLikeConstructor(SafeConstructor):
@@ -27,7 +29,7 @@ class _JsonLikeConstructor(SafeConstructor):
     def construct_mapping(self, node: Any, deep: bool = False) -> Any:
         if isinstance(node, MappingNode):
             for key_node, _ in node.value:
-                if isinstance(key_node, ScalarNode) and key_node.tag != STR_TAG:
+                if isinstance(key_node, ScalarNode) and key_node.tag not in (STR_TAG, MERGE_TAG):
                     key_node.tag = STR_TAG
         return super().construct_mapping(node, deep=deep)
 
