@@ -164,3 +164,10 @@ def test_ci_runs_the_readme_test_command() -> None:
     readme = (REPO / "README.md").read_text()
     command = readme.split("Install the test dependencies", 1)[1].split("```sh\n", 1)[1].split("\n", 1)[0]
     assert command in (REPO / ".ci/run").read_text().splitlines()
+
+
+def test_schema_command_reports_an_unwritable_folder(tmp_path: Path) -> None:
+    (tmp_path / "file").write_text("x")
+    code, output = run("schema", "--out", str(tmp_path / "file" / "schemas"))
+    assert code == 2
+    assert "cannot write to" in output

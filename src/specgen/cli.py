@@ -159,7 +159,13 @@ def schema_command(out: Path) -> None:
     """Write the JSON Schemas, for editor completion and hover help."""
     from specgen.schema import write_schemas
 
-    for path in write_schemas(out):
+    try:
+        written = write_schemas(out)
+    except OSError as error:
+        raise click.BadParameter(
+            f"cannot write to {str(out)!r}: {error.strerror or error}", param_hint="--out"
+        ) from error
+    for path in written:
         click.echo(str(path))
 
 

@@ -295,6 +295,10 @@ def _kind_of_value(value: object) -> str:
         return f"text {value!r}"
     if isinstance(value, list):
         return "a list"
+    if isinstance(value, bytes):
+        return "binary data (!!binary)"
+    if isinstance(value, set):
+        return "a set (!!set)"
     return "a mapping"
 
 
