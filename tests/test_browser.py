@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 import specgen
 
@@ -175,9 +176,18 @@ def test_cross_links_resolve(page: Page, example_url: str) -> None:
 def test_search_finds_a_feature_by_a_word_of_its_title(page: Page, example_url: str) -> None:
     page.goto(example_url)
     page.locator("label.md-search__icon, .md-search__input").first.click()
-    page.locator("input.md-search__input").fill("traceability")
     results = page.locator(".md-search-result__item")
-    results.first.wait_for()
+    # The search index loads in a web worker; a query typed before it is ready
+    # is not answered, so type it again until results come (bounded).
+    for _ in range(6):
+        page.locator("input.md-search__input").fill("")
+        page.locator("input.md-search__input").press_sequentially("traceability")
+        try:
+            results.first.wait_for(timeout=5_000)
+            break
+        except PlaywrightTimeout:
+            continue
+    results.first.wait_for(timeout=1_000)
     assert "Traceability" in results.first.inner_text() or "traceability" in results.first.inner_text()
     assert page.locator(".md-search-result__link[href*='features/FEAT-']").count() > 0
 

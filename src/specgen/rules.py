@@ -83,7 +83,7 @@ def _index(documents: Sequence[Document]) -> tuple[_Index, list[Diagnostic]]:
         if ident is None:
             continue
         first = seen_folded.get(ident.casefold())
-        if doc.kind.name != "product" and ident != doc.stem:
+        if doc.kind.name != "product" and ident != doc.stem and _ID_FORM.match(ident):
             hint = (
                 f"change the ID to {doc.stem}"
                 if first is not None
@@ -204,6 +204,8 @@ def _entity_ref(doc: Document, pointer: Pointer, value: str, target: str, index:
         )
 
 
+#: The form every ID has; a value of another form is reported by the schema.
+_ID_FORM = re.compile(r"^[A-Z]+-[A-Za-z0-9]+(-[A-Za-z0-9]+)*$")
 _REQUIREMENT_REF = re.compile(r"^(FEAT-[A-Za-z0-9]+(-[A-Za-z0-9]+)*\.)?R[0-9]+$")
 
 

@@ -8,6 +8,7 @@ replaces the previous site. A failure at any stage leaves it as it was.
 from __future__ import annotations
 
 import logging
+import re
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -72,7 +73,10 @@ def build(
     try:
         pages, navigation = render_site(result.workspace, settings.templates_dir)
     except RenderError as error:
-        return BuildResult(result, out, [error.diagnostic])
+        located = error.diagnostic
+        if Path(located.path).is_absolute():
+            located = replace(located, path=_shown(Path(located.path), settings.workspace))
+        return BuildResult(result, out, [located])
     build_problems = _mkdocs_build(pages, navigation, config, out, strict=settings.strict)
     failed = any(d.severity is Severity.ERROR or settings.strict for d in build_problems)
     return BuildResult(result, out, build_problems, 0 if failed else len(pages))
@@ -155,10 +159,11 @@ def _mkdocs_build(
                 mkdocs_build(config)
                 (out / SITE_MARKER).write_text("This site was built by specgen.\n", encoding="utf-8")
             except (ConfigurationError, Abort, MkDocsException) as error:
-                return [
-                    *_log_diagnostics(records, shown),
-                    Diagnostic.of("SG402", shown, f"MkDocs: {error}", line=1, column=1),
-                ]
+                logged = _log_diagnostics(records, shown)
+                if logged and str(error).startswith("Aborted with"):
+                    # The log already says why; what MkDocs aborted on is an error here too.
+                    return [replace(d, severity=Severity.ERROR) for d in logged]
+                return [*logged, _mkdocs_diagnostic(str(error), shown)]
             except OSError as error:
                 return [Diagnostic.of("SG402", shown, f"cannot write the site: {error}", line=1, column=1)]
             except Exception as error:  # plugins and hooks are the workspace's code: their failure is a finding
@@ -191,18 +196,22 @@ def _swap(new: Path, site_dir: Path, staging: Path) -> None:
         raise
 
 
+_YAML_MARK = re.compile(r'in "[^"]*", line (\d+), column (\d+)')
+
+
+def _mkdocs_diagnostic(message: str, shown: str, severity: Severity = Severity.ERROR) -> Diagnostic:
+    """One line, located in the configuration when MkDocs' message names a place."""
+    mark = _YAML_MARK.search(message)
+    line, column = (int(mark.group(1)), int(mark.group(2))) if mark else (1, 1)
+    text = " ".join(_YAML_MARK.sub("", message).split())
+    return Diagnostic(path=shown, code="SG402", message=f"MkDocs: {text}", severity=severity, line=line, column=column)
+
+
 def _log_diagnostics(records: list[logging.LogRecord], shown: str) -> list[Diagnostic]:
     return [
-        Diagnostic(
-            path=shown,
-            code="SG402",
-            message=f"MkDocs: {r.getMessage()}",
-            severity=Severity.ERROR if r.levelno >= logging.ERROR else Severity.WARNING,
-            line=1,
-            column=1,
-        )
+        _mkdocs_diagnostic(r.getMessage(), shown, Severity.ERROR if r.levelno >= logging.ERROR else Severity.WARNING)
         for r in records
-        if r.levelno >= logging.WARNING
+        if r.levelno >= logging.WARNING and not r.getMessage().startswith("Aborted with")
     ]
 
 
