@@ -127,3 +127,11 @@ def test_upper_case_suffixes_and_product_yml_are_read(tmp_path: Path) -> None:
     assert problems == [] and [d.kind.name for d in docs] == ["persona"]
     docs, _ = load_one(tmp_path, "name: x\n", where="product.yml")
     assert sorted(d.kind.name for d in docs) == ["persona", "product"]
+
+
+@pytest.mark.parametrize("text", ["? [a, b]\n: c\n", "[a]: b\n", "x: &k [1]\n*k : 2\n"])
+def test_non_text_keys_are_located_errors(tmp_path: Path, text: str) -> None:
+    docs, problems = load_one(tmp_path, text)
+    assert docs == []
+    assert [(p.code, p.message) for p in problems] == [("SG101", "a key must be plain text, not a list or a mapping")]
+    assert problems[0].line >= 1

@@ -189,6 +189,8 @@ def parse(text: str, shown: str, yaml: YAML, limits: Limits) -> tuple[dict[str, 
         return fail("SG101", f"not valid YAML: {str(error).splitlines()[0] if str(error) else 'unreadable'}")
     except RecursionError:
         return fail("SG109", "the document is nested too deeply to read")
+    except (TypeError, ValueError) as error:  # a value no JSON-like type can hold
+        return fail("SG101", f"not valid YAML: {' '.join(str(error).split())}", 1, 1)
 
     if data is None:
         what = "holds only comments" if text.strip() else "is empty"

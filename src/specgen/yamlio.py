@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from ruamel.yaml import YAML
-from ruamel.yaml.constructor import SafeConstructor
+from ruamel.yaml.constructor import ConstructorError, SafeConstructor
 from ruamel.yaml.nodes import MappingNode, ScalarNode
 
 STR_TAG = "tag:yaml.org,2002:str"
@@ -29,7 +29,11 @@ class _JsonLikeConstructor(SafeConstructor):
     def construct_mapping(self, node: Any, deep: bool = False) -> Any:
         if isinstance(node, MappingNode):
             for key_node, _ in node.value:
-                if isinstance(key_node, ScalarNode) and key_node.tag not in (STR_TAG, MERGE_TAG):
+                if not isinstance(key_node, ScalarNode):
+                    raise ConstructorError(
+                        None, None, "a key must be plain text, not a list or a mapping", key_node.start_mark
+                    )
+                if key_node.tag not in (STR_TAG, MERGE_TAG):
                     key_node.tag = STR_TAG
         return super().construct_mapping(node, deep=deep)
 
