@@ -135,3 +135,20 @@ def test_non_text_keys_are_located_errors(tmp_path: Path, text: str) -> None:
     assert docs == []
     assert [(p.code, p.message) for p in problems] == [("SG101", "a key must be plain text, not a list or a mapping")]
     assert problems[0].line >= 1
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "column"),
+    [("id: FEAT-1\na: !!int\n", 2, 4), ("id: FEAT-1\nb: !!bool maybe\n", 2, 4), ("a: !!float x\n", 1, 4)],
+)
+def test_values_that_do_not_fit_their_tag(tmp_path: Path, text: str, line: int, column: int) -> None:
+    _, problems = load_one(tmp_path, text)
+    assert [(p.code, p.line, p.column) for p in problems] == [("SG101", line, column)]
+    assert "YAML type tag" in problems[0].message
+
+
+def test_very_deep_nesting_is_refused_without_crashing(tmp_path: Path) -> None:
+    # Tens of thousands of levels crash ruamel's C parser; specgen must report them.
+    for text in ("- " * 30_000, "title: " + "[" * 30_000):
+        _, problems = load_one(tmp_path, text)
+        assert [p.code for p in problems] == ["SG109"]

@@ -21,7 +21,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from specgen.diagnostics import Diagnostic, did_you_mean
 from specgen.kinds import KIND_BY_FOLDER, PRODUCT, PRODUCT_FILE, Kind
 from specgen.limits import Limits
-from specgen.yamlio import make_yaml
+from specgen.yamlio import make_yaml, may_nest_deeply
 
 YAML_SUFFIXES = (".yaml", ".yml")
 
@@ -175,6 +175,8 @@ def parse(text: str, shown: str, yaml: YAML, limits: Limits) -> tuple[dict[str, 
     def fail(code: str, message: str, line: int = 0, column: int = 0) -> tuple[None, list[Diagnostic]]:
         return None, [Diagnostic.of(code, shown, message, line=line, column=column)]
 
+    if may_nest_deeply(text):
+        yaml = make_yaml(pure=True)
     try:
         data = yaml.load(text)
     except DuplicateKeyError as error:
@@ -189,8 +191,10 @@ def parse(text: str, shown: str, yaml: YAML, limits: Limits) -> tuple[dict[str, 
         return fail("SG101", f"not valid YAML: {str(error).splitlines()[0] if str(error) else 'unreadable'}")
     except RecursionError:
         return fail("SG109", "the document is nested too deeply to read")
-    except (TypeError, ValueError) as error:  # a value no JSON-like type can hold
-        return fail("SG101", f"not valid YAML: {' '.join(str(error).split())}", 1, 1)
+    except (TypeError, ValueError, IndexError, KeyError):  # ruamel's constructors on e.g. `!!int` or `!!bool x`
+        tag = text.find("!!")
+        line, column = _position(text.encode(), len(text[:tag].encode())) if tag >= 0 else (1, 1)
+        return fail("SG101", "a value does not fit its YAML type tag (such as !!int or !!bool)", line, column)
 
     if data is None:
         what = "holds only comments" if text.strip() else "is empty"

@@ -9,6 +9,7 @@ always strings.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from ruamel.yaml import YAML
@@ -41,8 +42,29 @@ class _JsonLikeConstructor(SafeConstructor):
 _JsonLikeConstructor.add_constructor("tag:yaml.org,2002:timestamp", _JsonLikeConstructor.construct_yaml_timestamp)
 
 
-def make_yaml() -> YAML:
-    """A YAML loader producing JSON-like data."""
-    yaml = YAML(typ="safe")
+def make_yaml(*, pure: bool = False) -> YAML:
+    """A YAML loader producing JSON-like data (``pure``: without the C parser)."""
+    yaml = YAML(typ="safe", pure=pure)
     yaml.Constructor = _JsonLikeConstructor
     return yaml
+
+
+#: Nesting beyond this many levels takes the pure-Python parser (see below).
+DEEP = 200
+# What one nesting level costs at the start of a line: a space of indentation,
+# or a block indicator ("- ", "? ", ": ") with an optional tag or anchor.
+_LINE_NESTING = re.compile(r"^(?:[ ]|[-?:][ ]+(?:[!&][^ \n]* +)?)*", re.MULTILINE)
+
+
+def may_nest_deeply(text: str, limit: int = DEEP) -> bool:
+    """Whether ``text`` could nest more than ``limit`` levels deep.
+
+    ruamel.yaml's C parser builds nodes recursively in C and crashes the whole
+    process on tens of thousands of levels, below any file-size limit. This
+    cheap upper bound (every flow bracket, and the longest run of indentation
+    and block indicators) sends such text to the pure-Python parser, whose
+    recursion Python bounds safely.
+    """
+    if text.count("[") + text.count("{") > limit:
+        return True
+    return max((len(m) for m in _LINE_NESTING.findall(text)), default=0) > limit
