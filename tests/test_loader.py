@@ -152,3 +152,10 @@ def test_very_deep_nesting_is_refused_without_crashing(tmp_path: Path) -> None:
     for text in ("- " * 30_000, "title: " + "[" * 30_000):
         _, problems = load_one(tmp_path, text)
         assert [p.code for p in problems] == ["SG109"]
+
+
+def test_reused_anchor_is_a_located_error(tmp_path: Path) -> None:
+    _, problems = load_one(tmp_path, "id: FEAT-1\na: &x one\nb: &x two\nc: *x\n")
+    assert [str(p) for p in problems] == [
+        "specs/features/FEAT-1.yaml:3:4: error[SG101]: an anchor (&name) is defined twice; first on line 2"
+    ]

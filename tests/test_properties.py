@@ -383,7 +383,7 @@ yaml_ish = st.one_of(
 )
 
 
-@settings(max_examples=200, deadline=None, database=None, phases=PHASES, suppress_health_check=HEALTH)
+@settings(max_examples=120, deadline=None, database=None, phases=PHASES, suppress_health_check=HEALTH)
 @given(doc=yaml_ish)
 def test_yaml_ish_text_never_breaks_check(doc: YamlIsh) -> None:
     text = doc.text()

@@ -8,6 +8,7 @@ never stops the others from loading. Parsing is
 from __future__ import annotations
 
 import os
+import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -178,7 +179,10 @@ def parse(text: str, shown: str, yaml: YAML, limits: Limits) -> tuple[dict[str, 
     if may_nest_deeply(text):
         yaml = make_yaml(pure=True)
     try:
-        data = yaml.load(text)
+        with warnings.catch_warnings():
+            # ruamel warns about legal YAML (a reused anchor); that is no finding.
+            warnings.simplefilter("ignore")
+            data = yaml.load(text)
     except DuplicateKeyError as error:
         return _marked(shown, "SG102", error, _duplicate_message(error))
     except ComposerError as error:
@@ -240,6 +244,9 @@ def _yaml_hint(error: MarkedYAMLError, text: str) -> str | None:
 
 
 def _yaml_message(error: MarkedYAMLError) -> str:
+    if "duplicate anchor" in (error.context or ""):
+        first = error.context_mark
+        return "an anchor (&name) is defined twice" + (f"; first on line {first.line + 1}" if first else "")
     problem = (error.problem or "invalid YAML").strip()
     if error.context:
         context = error.context.strip()
