@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import resource
+import signal
+import subprocess
+import sys
 import html
 import re
 import shutil
@@ -217,3 +221,27 @@ def test_non_ascii_titles_build_cleanly(basic: Path) -> None:
     page = (basic / "site/features/FEAT-1/index.html").read_text()
     assert "<title>FEAT-1: Timeline 🚀 ünïcode - Basic</title>" in page
     assert "title:" not in html_text(page.split("<article", 1)[1])
+
+
+def test_disk_full_during_build_keeps_previous_site(basic: Path) -> None:
+    """A real write failure: the build runs with a file-size limit (RLIMIT_FSIZE)."""
+    assert build(basic).success
+    before = snapshot(basic / "site")
+    edit(basic / "specs/features/FEAT-1.yaml", "title: Timeline view", "title: Timeline view, revised")
+
+    def small_files_only() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # fail the write with EFBIG instead of killing
+        resource.setrlimit(resource.RLIMIT_FSIZE, (20_000, 20_000))
+
+    proc = subprocess.run(
+        [sys.executable, "-m", "specgen", "build", "--workspace", str(basic)],
+        capture_output=True,
+        text=True,
+        check=False,
+        preexec_fn=small_files_only,
+    )
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "error[SG402]" in proc.stdout + proc.stderr
+    assert "Traceback" not in proc.stdout + proc.stderr
+    assert snapshot(basic / "site") == before
+    assert not any(p.name.startswith(".specgen-build-") for p in basic.iterdir())
