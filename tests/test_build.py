@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+import html
+import re
 import resource
+import shutil
 import signal
 import subprocess
 import sys
-import html
-import re
-import shutil
 from pathlib import Path
 
 import pytest

@@ -7,6 +7,7 @@ Problems are data in the :class:`CheckResult`; nothing here prints or exits.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from specgen.config import Settings, read_config
@@ -25,10 +26,18 @@ class CheckResult:
     settings: Settings
     documents: list[Document]
     diagnostics: list[Diagnostic]
-    #: The typed model; ``None`` when errors keep it from being built.
-    workspace: Workspace | None
     #: How many spec files were read, broken ones included.
     files: int = 0
+
+    @cached_property
+    def workspace(self) -> Workspace | None:
+        """The typed model; ``None`` when errors keep it from being built.
+
+        Built on first use: ``specgen check`` never needs it.
+        """
+        if any(d.severity is Severity.ERROR for d in self.diagnostics):
+            return None
+        return build_workspace(self.documents)
 
     @property
     def errors(self) -> list[Diagnostic]:
@@ -72,6 +81,4 @@ def check(workspace: Path | str = ".", *, settings: Settings | None = None, stri
     diagnostics.extend(check_rules(loaded.documents, valid, loaded.unreadable))
     texts = {d.path: d.text for d in loaded.documents}
     diagnostics = sort_diagnostics(locate_all(diagnostics, texts))
-    has_errors = any(d.severity is Severity.ERROR for d in diagnostics)
-    model = None if has_errors else build_workspace(valid)
-    return CheckResult(settings, loaded.documents, diagnostics, model, loaded.files)
+    return CheckResult(settings, loaded.documents, diagnostics, loaded.files)

@@ -8,10 +8,11 @@ the YAML keys, so a template author reads the schema and knows the model.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 import types
 import typing
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Protocol, TypeVar
@@ -332,28 +333,34 @@ T = TypeVar("T")
 
 def build(cls: type[T], data: Any) -> T:
     """Build dataclass ``cls`` from schema-valid data, recursing into fields."""
+    plan = _plan(cls)  # type: ignore[arg-type]  # classes are hashable; mypy cannot tell for type[T]
+    return cls(**{name: convert(data[name]) for name, convert in plan if name in data})
+
+
+def _identity(value: Any) -> Any:
+    return value
+
+
+@functools.cache
+def _plan(cls: type[Any]) -> tuple[tuple[str, Callable[[Any], Any]], ...]:
+    """How to build each field of ``cls``, worked out once per class from its type hints."""
     hints = typing.get_type_hints(cls)
-    values = {
-        f.name: _convert(hints[f.name], data[f.name])
-        for f in dataclasses.fields(cls)  # type: ignore[arg-type]
-        if f.name in data
-    }
-    return cls(**values)
+    return tuple((f.name, _converter(hints[f.name])) for f in dataclasses.fields(cls))
 
 
-def _convert(hint: Any, value: Any) -> Any:
+def _converter(hint: Any) -> Callable[[Any], Any]:
     if hint is Criterion:
-        return Criterion(text=value) if isinstance(value, str) else build(Criterion, value)
+        return lambda v: Criterion(text=v) if isinstance(v, str) else build(Criterion, v)
     origin = typing.get_origin(hint)
     if origin is list:
-        (item,) = typing.get_args(hint)
-        return [_convert(item, v) for v in value]
+        item = _converter(typing.get_args(hint)[0])
+        return list if item is _identity else (lambda v: [item(x) for x in v])
     if origin in (typing.Union, types.UnionType):
-        inner = [a for a in typing.get_args(hint) if a is not type(None)]
-        return _convert(inner[0], value) if value is not None else None
-    if dataclasses.is_dataclass(hint) and isinstance(value, dict):
-        return build(hint, value)  # type: ignore[arg-type]
-    return value
+        inner = _converter(next(a for a in typing.get_args(hint) if a is not type(None)))
+        return _identity if inner is _identity else (lambda v: None if v is None else inner(v))
+    if dataclasses.is_dataclass(hint):
+        return lambda v: build(hint, v)  # type: ignore[arg-type]
+    return _identity
 
 
 @dataclass(frozen=True)

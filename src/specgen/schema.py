@@ -19,7 +19,6 @@ from typing import Any
 
 from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import ValidationError
-from referencing import Registry, Resource
 
 from specgen.diagnostics import Diagnostic, Pointer, did_you_mean, pointer_text
 from specgen.kinds import KINDS
@@ -41,16 +40,40 @@ def schema_texts() -> dict[str, str]:
 
 @cache
 def validators() -> dict[str, Draft202012Validator]:
-    """One compiled validator per kind, sharing a registry of all schemas."""
+    """One compiled validator per kind.
+
+    The shipped schemas share definitions through ``$ref`` (editors follow
+    them); the validators get copies with every reference inlined, because
+    resolving a reference on every value is most of jsonschema's cost.
+    """
     schemas = {name: json.loads(text) for name, text in schema_texts().items()}
-    registry: Registry[Any] = Registry().with_resources(
-        (name, Resource.from_contents(schema)) for name, schema in schemas.items()
-    )
     checker = FormatChecker(("date", "uri"))
     return {
-        kind.name: Draft202012Validator(schemas[kind.schema_name], registry=registry, format_checker=checker)
+        kind.name: Draft202012Validator(
+            _inline(schemas[kind.schema_name], schemas, kind.schema_name), format_checker=checker
+        )
         for kind in KINDS.values()
     }
+
+
+def _inline(node: Any, schemas: dict[str, Any], base: str) -> Any:
+    """``node`` with every ``{"$ref": "file.schema.json#/$defs/x"}`` replaced by its target.
+
+    ``base`` is the file ``node`` comes from, for references within it (``#/$defs/x``).
+    """
+    if isinstance(node, list):
+        return [_inline(item, schemas, base) for item in node]
+    if not isinstance(node, dict):
+        return node
+    ref = node.get("$ref")
+    if isinstance(ref, str):
+        name, _, fragment = ref.partition("#")
+        name = name or base
+        target: Any = schemas[name]
+        for part in filter(None, fragment.split("/")):
+            target = target[part]
+        return {**_inline(target, schemas, name), **{k: v for k, v in node.items() if k != "$ref"}}
+    return {k: _inline(v, schemas, base) for k, v in node.items() if k != "$defs"}
 
 
 def write_schemas(out: Path) -> list[Path]:
