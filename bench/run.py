@@ -1,0 +1,241 @@
+"""specgen's benchmark: check and build against their physical floors, in one run.
+
+    python bench/run.py                               # sizes 100 and 1,000, 3 runs each
+    python bench/run.py --sizes 100 1000 10000 --repeat 3 --out bench/RESULTS.md
+    python bench/run.py generate DIR --features N     # only write a workspace
+
+Every figure is the median wall time of ``--repeat`` runs of a fresh process
+(interpreter start and imports included, as a user pays them), with the peak
+resident memory of that process. Floors are measured on the same files in the
+same run, so the ratios hold on a noisy machine even when the seconds do not:
+
+* parse + validate floor: ruamel.yaml's safe loader with its C parser, plus
+  one compiled jsonschema validator per kind, over every spec file;
+* render + MkDocs floor: rendering the pages in memory, plus a bare
+  ``mkdocs build`` of exactly those Markdown pages with a navigation of index
+  pages only.
+
+This is a script that prints figures, never a timed test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+import itertools
+
+from corpus import generate
+
+FLOOR_PARSE_VALIDATE = """
+import sys
+from pathlib import Path
+from ruamel.yaml import YAML
+from specgen.loader import kind_of
+from specgen.schema import validators
+specs = Path(sys.argv[1]) / "specs"
+yaml = YAML(typ="safe")
+checkers = validators()
+for path in sorted(specs.rglob("*.yaml")):
+    data = yaml.load(path.read_text(encoding="utf-8"))
+    kind = kind_of(path.relative_to(specs))
+    for _ in checkers[kind.name].iter_errors(data):
+        pass
+"""
+
+RENDER_ONLY = """
+import sys
+from pathlib import Path
+import specgen
+from specgen.render import render_site
+from specgen.site import write_docs
+result = specgen.check(sys.argv[1])
+pages, nav = render_site(result.workspace, None)
+write_docs(pages, Path(sys.argv[2]))
+Path(sys.argv[3]).write_text(__import__("json").dumps(nav))
+"""
+
+TIME_RENDER = """
+import sys, time
+import specgen
+from specgen.render import render_site
+result = specgen.check(sys.argv[1])
+workspace = result.workspace
+start = time.perf_counter()
+render_site(workspace, None)
+print(time.perf_counter() - start)
+"""
+
+BARE_MKDOCS = """
+import json, sys
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+config = load_config(sys.argv[1], docs_dir=sys.argv[2], site_dir=sys.argv[3])
+config.nav = json.loads(open(sys.argv[4]).read())
+build(config)
+"""
+
+
+def measured(command: list[str], env: dict[str, str] | None = None) -> tuple[float, float, str]:
+    """(seconds, peak MiB, stdout) of one fresh process running ``command``."""
+    child = [sys.executable, __file__, "_child", json.dumps(command)]
+    proc = subprocess.run(child, capture_output=True, text=True, check=False, env=env)
+    if proc.returncode != 0:
+        raise SystemExit(f"measurement failed: {' '.join(command)}\n{proc.stdout}\n{proc.stderr}")
+    report = json.loads(proc.stdout.strip().splitlines()[-1])
+    return report["seconds"], report["peak_mib"], report["stdout"]
+
+
+def _child(command: list[str]) -> None:
+    """Run one command and report its wall time and peak memory (this process has no other child)."""
+    import time
+
+    start = time.perf_counter()
+    proc = subprocess.run(command, capture_output=True, text=True, check=False)
+    seconds = time.perf_counter() - start
+    if proc.returncode not in (0,):
+        print(proc.stdout + proc.stderr, file=sys.stderr)
+        raise SystemExit(proc.returncode)
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # KiB on Linux
+    print(json.dumps({"seconds": seconds, "peak_mib": peak, "stdout": proc.stdout}))
+
+
+def median_of(repeat: int, command: list[str], before: object = None) -> tuple[float, float]:
+    runs = []
+    for _ in range(repeat):
+        if callable(before):
+            before()
+        runs.append(measured(command)[:2])
+    return statistics.median(r[0] for r in runs), max(r[1] for r in runs)
+
+
+def touch_one_feature(workspace: Path) -> None:
+    """An edit a PM makes: one feature's title changes."""
+    path = workspace / "specs/features/FEAT-1.yaml"
+    text = path.read_text(encoding="utf-8")
+    lines = text.splitlines()
+    lines[1] = lines[1].rstrip('"') + ' edited"' if not lines[1].endswith(' edited"') else lines[1][:-8] + '"'
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def bench_size(features: int, repeat: int, root: Path) -> dict[str, tuple[float, float]]:
+    workspace = root / f"ws-{features}"
+    generate(workspace, features)
+    py = sys.executable
+    site = root / f"site-{features}"
+    results: dict[str, tuple[float, float]] = {}
+
+    print(f"  {features:,} features: floors", file=sys.stderr)
+    results["floor_parse_validate"] = median_of(repeat, [py, "-c", FLOOR_PARSE_VALIDATE, str(workspace)])
+    docs, nav = root / f"docs-{features}", root / f"nav-{features}.json"
+    subprocess.run([py, "-c", RENDER_ONLY, str(workspace), str(docs), str(nav)], check=True)
+    render_seconds = statistics.median(
+        float(measured([py, "-c", TIME_RENDER, str(workspace)])[2]) for _ in range(repeat)
+    )
+    bare = median_of(
+        repeat, [py, "-c", BARE_MKDOCS, str(workspace / "mkdocs.yml"), str(docs), str(root / "bare"), str(nav)]
+    )
+    results["floor_render_mkdocs"] = (render_seconds + bare[0], bare[1])
+
+    print(f"  {features:,} features: check", file=sys.stderr)
+    specgen = [py, "-m", "specgen"]
+    results["check_cold"] = median_of(repeat, [*specgen, "check", "--strict", "-w", str(workspace)])
+    results["check_edit"] = median_of(
+        repeat, [*specgen, "check", "--strict", "-w", str(workspace)], lambda: touch_one_feature(workspace)
+    )
+    print(f"  {features:,} features: build", file=sys.stderr)
+    build = [*specgen, "build", "-w", str(workspace), "--site-dir", str(site)]
+    results["build_cold"] = median_of(repeat, build, lambda: shutil.rmtree(site, ignore_errors=True))
+    results["rebuild_edit"] = median_of(repeat, build, lambda: touch_one_feature(workspace))
+    return results
+
+
+ROWS = (
+    ("check_cold", "specgen check, cold"),
+    ("check_edit", "specgen check after editing one file"),
+    ("floor_parse_validate", "floor: C-parser load + compiled validators"),
+    ("build_cold", "specgen build, cold"),
+    ("rebuild_edit", "specgen build after editing one spec"),
+    ("floor_render_mkdocs", "floor: render + bare mkdocs build (index nav)"),
+)
+
+
+def table(all_results: dict[int, dict[str, tuple[float, float]]]) -> str:
+    sizes = sorted(all_results)
+    head = "| Measure | " + " | ".join(f"{n:,} features" for n in sizes) + " |"
+    lines = [head, "|---|" + "---:|" * len(sizes)]
+    for key, title in ROWS:
+        cells = [f"{all_results[n][key][0]:.2f} s, {all_results[n][key][1]:.0f} MiB" for n in sizes]
+        lines.append(f"| {title} | " + " | ".join(cells) + " |")
+    ratios = (
+        ("check cold / parse+validate floor", "check_cold", "floor_parse_validate"),
+        ("check after one edit / check cold", "check_edit", "check_cold"),
+        ("build cold / render+mkdocs floor", "build_cold", "floor_render_mkdocs"),
+    )
+    for title, a, b in ratios:
+        cells = [f"{all_results[n][a][0] / all_results[n][b][0]:.2f}x" for n in sizes]
+        lines.append(f"| {title} | " + " | ".join(cells) + " |")
+    for small, large in itertools.pairwise(sizes):
+        for key in ("check_cold", "build_cold"):
+            growth = all_results[large][key][0] / all_results[small][key][0]
+            lines.append(
+                f"| {key} growth {small:,} to {large:,} ({large // small}x features) | {growth:.1f}x |"
+                + " |" * (len(sizes) - 1)
+            )
+    return "\n".join(lines)
+
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.is_file():
+        for line in cpuinfo.read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return (
+        f"{os.cpu_count()} cores ({cpu}), {memory:.0f} GiB, Python {platform.python_version()}, "
+        f"{platform.system()} {platform.release()}"
+    )
+
+
+def main() -> None:
+    if len(sys.argv) > 2 and sys.argv[1] == "_child":
+        _child(json.loads(sys.argv[2]))
+        return
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    sub = parser.add_subparsers(dest="command")
+    gen = sub.add_parser("generate", help="only write a synthetic workspace")
+    gen.add_argument("dir", type=Path)
+    gen.add_argument("--features", type=int, required=True)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000])
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--out", type=Path, help="also write the results as Markdown to this file")
+    args = parser.parse_args()
+    if args.command == "generate":
+        generate(args.dir, args.features)
+        print(f"wrote a workspace with {args.features:,} features to {args.dir}")
+        return
+    results = {}
+    with tempfile.TemporaryDirectory(prefix="specgen-bench-") as tmp:
+        for n in args.sizes:
+            results[n] = bench_size(n, args.repeat, Path(tmp))
+    report = f"Machine: {machine()}\n\nMedian of {args.repeat} runs each.\n\n{table(results)}\n"
+    print(report)
+    if args.out:
+        args.out.write_text(f"# Benchmark results\n\n{report}", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
