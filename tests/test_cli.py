@@ -171,3 +171,46 @@ def test_schema_command_reports_an_unwritable_folder(tmp_path: Path) -> None:
     code, output = run("schema", "--out", str(tmp_path / "file" / "schemas"))
     assert code == 2
     assert "cannot write to" in output
+
+
+def _run_in_terminal(args: list[str], env: dict[str, str]) -> str:
+    """Run the command with a real pseudo-terminal as its output; return what it wrote."""
+    import os
+    import pty
+
+    controller, terminal = pty.openpty()
+    proc = subprocess.Popen(args, stdin=terminal, stdout=terminal, stderr=terminal, env=env, close_fds=True)
+    os.close(terminal)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(controller, 4096)
+        except OSError:  # the terminal closed: the command has ended
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    proc.wait(timeout=60)
+    os.close(controller)
+    return b"".join(chunks).decode()
+
+
+def test_progress_shows_on_a_terminal_only(tmp_path: Path) -> None:
+    import os
+
+    sys.path.insert(0, str(Path(__file__).parent.parent / "bench"))
+    from corpus import generate  # type: ignore[import-not-found]
+
+    generate(tmp_path, 150)  # more than 200 spec files
+    command = [sys.executable, "-m", "specgen", "check", "--workspace", str(tmp_path)]
+    env = {k: v for k, v in os.environ.items() if k != "CI"}
+
+    on_terminal = _run_in_terminal(command, env)
+    assert "\rreading 226/226 (100%)" in on_terminal and "\rchecking " in on_terminal
+    assert on_terminal.rstrip().endswith("226 spec files checked: 0 errors, 0 warnings")
+
+    in_ci = _run_in_terminal(command, {**env, "CI": "true"})
+    assert "reading" not in in_ci
+    piped = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
+    assert "reading" not in piped.stdout + piped.stderr
+    assert piped.stdout == "226 spec files checked: 0 errors, 0 warnings\n"

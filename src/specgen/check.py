@@ -12,7 +12,7 @@ from pathlib import Path
 
 from specgen.config import Settings, read_config
 from specgen.diagnostics import Diagnostic, Severity, sort_diagnostics
-from specgen.loader import Document, load_workspace
+from specgen.loader import Document, Progress, load_workspace
 from specgen.locate import locate_all
 from specgen.model import Workspace, build_workspace
 from specgen.rules import check_rules
@@ -61,15 +61,26 @@ def resolve_settings(workspace: Path | str = ".", **overrides: object) -> tuple[
     return Settings.for_workspace(root, **{**from_file, **given}), problems
 
 
-def check(workspace: Path | str = ".", *, settings: Settings | None = None, strict: bool | None = None) -> CheckResult:
-    """Check every spec of a workspace and return all findings at once."""
+def check(
+    workspace: Path | str = ".",
+    *,
+    settings: Settings | None = None,
+    strict: bool | None = None,
+    progress: Progress | None = None,
+) -> CheckResult:
+    """Check every spec of a workspace and return all findings at once.
+
+    ``progress``, when given, is told how far reading and checking have come.
+    """
     config_problems: list[Diagnostic] = []
     if settings is None:
         settings, config_problems = resolve_settings(workspace, strict=strict)
-    loaded = load_workspace(settings.specs_dir, settings.workspace, settings.limits)
+    loaded = load_workspace(settings.specs_dir, settings.workspace, settings.limits, progress)
     diagnostics = [*config_problems, *loaded.diagnostics]
     valid: list[Document] = []
-    for document in loaded.documents:
+    for done, document in enumerate(loaded.documents, start=1):
+        if progress:
+            progress("checking", done, len(loaded.documents))
         problems = validate(document)
         holes = placeholders(document)
         # A placeholder explains any format error on the same value.

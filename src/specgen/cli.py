@@ -77,6 +77,32 @@ def _guarded(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+class TerminalProgress:
+    """A one-line progress display on a terminal; silent in CI and when output is piped."""
+
+    def __init__(self) -> None:
+        self.enabled = sys.stderr.isatty() and not os.environ.get("CI")
+        self.shown = ""
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if not self.enabled:
+            return
+        if total > 1:
+            # Redraw at most a hundred times a stage, and only when there is much to do.
+            if total < 200 or (done % max(1, total // 100) and done != total):
+                return
+            text = f"{stage} {done:,}/{total:,} ({100 * done // total}%)"
+        else:
+            text = f"{stage}..."
+        click.echo("\r" + text.ljust(len(self.shown)), nl=False, err=True)
+        self.shown = text
+
+    def clear(self) -> None:
+        if self.enabled and self.shown:
+            click.echo("\r" + " " * len(self.shown) + "\r", nl=False, err=True)
+            self.shown = ""
+
+
 def _report(result: CheckResult, output_format: str) -> None:
     click.echo(REPORTERS[output_format](result.diagnostics, result.files), nl=False)
 
@@ -98,7 +124,9 @@ def main() -> None:
 def check_command(workspace: Path, strict: bool | None, output_format: str) -> None:
     """Check every spec against its schema and the cross-file rules."""
     _require_workspace(workspace)
-    result = check(workspace, strict=strict)
+    progress = TerminalProgress()
+    result = check(workspace, strict=strict, progress=progress)
+    progress.clear()
     _report(result, output_format)
     sys.exit(EXIT_CLEAN if result.success else EXIT_FINDINGS)
 
@@ -117,7 +145,9 @@ def build_command(workspace: Path, strict: bool | None, output_format: str, site
     from specgen.site import build
 
     _require_workspace(workspace)
-    result = build(workspace, strict=strict, site_dir=site_dir.resolve() if site_dir else None)
+    progress = TerminalProgress()
+    result = build(workspace, strict=strict, site_dir=site_dir.resolve() if site_dir else None, progress=progress)
+    progress.clear()
     _report(result.check, output_format)
     for problem in result.build_diagnostics:
         click.echo(str(problem), err=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -80,13 +80,20 @@ def discover(specs_dir: Path) -> Iterator[Path]:
     return iter(sorted(found))
 
 
-def load_workspace(specs_dir: Path, workspace: Path, limits: Limits) -> LoadResult:
+#: Told how far a long stage has come: (stage, done, total).
+Progress = Callable[[str, int, int], None]
+
+
+def load_workspace(specs_dir: Path, workspace: Path, limits: Limits, progress: Progress | None = None) -> LoadResult:
     """Load every spec below ``specs_dir``; paths are shown relative to ``workspace``."""
     documents: list[Document] = []
     diagnostics: list[Diagnostic] = []
     unreadable: dict[str, Kind] = {}
     yaml = make_yaml()
-    for file in discover(specs_dir):
+    files = list(discover(specs_dir))
+    for done, file in enumerate(files, start=1):
+        if progress:
+            progress("reading", done, len(files))
         shown = _shown(file, workspace)
         kind = kind_of(file.relative_to(specs_dir))
         if kind is None:

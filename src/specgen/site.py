@@ -20,6 +20,7 @@ from typing import Any
 from specgen.check import CheckResult, check, resolve_settings
 from specgen.config import CONFIG_FILE, Settings
 from specgen.diagnostics import Diagnostic, Severity
+from specgen.loader import Progress
 from specgen.render import RenderError, render_site
 
 
@@ -44,11 +45,15 @@ class BuildResult:
 
 
 def build(
-    workspace: Path | str = ".", *, strict: bool | None = None, site_dir: Path | str | None = None
+    workspace: Path | str = ".",
+    *,
+    strict: bool | None = None,
+    site_dir: Path | str | None = None,
+    progress: Progress | None = None,
 ) -> BuildResult:
     """Check a workspace and, when it is clean, build its site into ``site_dir``."""
     settings, problems = resolve_settings(workspace, strict=strict, site_dir=site_dir)
-    result = check(settings=settings)
+    result = check(settings=settings, progress=progress)
     if problems:
         result = replace(result, diagnostics=[*problems, *result.diagnostics])
     out = settings.site_dir
@@ -71,12 +76,16 @@ def build(
         )
         return BuildResult(result, out, [missing])
     try:
+        if progress:
+            progress("rendering", 0, 1)
         pages, navigation = render_site(result.workspace, settings.templates_dir)
     except RenderError as error:
         located = error.diagnostic
         if Path(located.path).is_absolute():
             located = replace(located, path=_shown(Path(located.path), settings.workspace))
         return BuildResult(result, out, [located])
+    if progress:
+        progress("building the site with MkDocs", 0, 1)
     build_problems = _mkdocs_build(pages, navigation, config, out, strict=settings.strict)
     failed = any(d.severity is Severity.ERROR or settings.strict for d in build_problems)
     return BuildResult(result, out, build_problems, 0 if failed else len(pages))
