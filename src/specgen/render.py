@@ -52,22 +52,21 @@ _ENTITIES = {
     "\\": "&#92;",
     "`": "&#96;",
     "*": "&#42;",
-    "_": "&#95;",
     "[": "&#91;",
     "]": "&#93;",
     "|": "&#124;",
     "{": "&#123;",
     "}": "&#125;",
     "~": "&#126;",
-    "#": "&#35;",
-    "$": "&#36;",
-    ":": "&#58;",
 }
 _TABLE = str.maketrans(_ENTITIES)
+#: An underscore that could open or close emphasis: any but one between two
+#: letters or digits (snake_case), which Markdown leaves alone.
+_EMPHASIS_UNDERSCORE = re.compile(r"(?<![^\W_])_|_(?![^\W_])")
 #: Starts of a line that Markdown and its common extensions read as syntax: a
-#: list item, a rule or setext underline, an admonition (!!!), a collapsible
-#: block (???), a tabbed block (===) or a generic block (///).
-_LINE_START = re.compile(r"^(\s*)([-+=]+(?=\s|$)|\d+[.)](?=\s|$)|[!?/=]{3})")
+#: heading, a list item, a rule or setext underline, an admonition (!!!), a
+#: collapsible block (???), a tabbed block (===) or a generic block (///).
+_LINE_START = re.compile(r"^(\s*)(#+|[-+=]+(?=\s|$)|\d+[.)](?=\s|$)|[!?/=]{3})")
 
 
 def escape_inline(value: object) -> Markup:
@@ -85,7 +84,7 @@ def escape_inline(value: object) -> Markup:
     text = str(value).replace("\r\n", "\n").replace("\r", "\n")
     lines = []
     for line in text.split("\n"):
-        line = line.strip().translate(_TABLE)
+        line = _EMPHASIS_UNDERSCORE.sub("&#95;", line.strip().translate(_TABLE))
         lines.append(_LINE_START.sub(lambda m: m.group(1) + "".join(f"&#{ord(c)};" for c in m.group(2)), line))
     return Markup("<br>".join(lines))
 
@@ -112,16 +111,22 @@ def external_link(title: object, url: object) -> Markup:
     return Markup('<a href="{}" rel="nofollow noopener">{}</a>').format(url, escape_inline(title))
 
 
-def front_matter(title: str) -> str:
-    """YAML front matter that sets a page's title for the theme and search.
+def front_matter(title: str | None, *, searchable: bool = True) -> str:
+    """YAML front matter: the page's title for the theme, and whether search indexes it.
 
     Themes put the title in ``<title>`` through filters that strip tags and
     unescape entities (Material's ``striptags``), so an escaped ``</title>``
     in user text would come back as markup there. The title therefore carries
     no angle brackets at all: they become their full-width look-alikes.
+    ``search: exclude`` is Material's; other themes ignore it.
     """
-    safe = " ".join(title.split()).replace("<", "\uff1c").replace(">", "\uff1e")
-    return f"---\ntitle: {json.dumps(safe, ensure_ascii=False)}\n---\n\n"
+    lines = []
+    if title is not None:
+        safe = " ".join(title.split()).replace("<", "\uff1c").replace(">", "\uff1e")
+        lines.append(f"title: {json.dumps(safe, ensure_ascii=False)}")
+    if not searchable:
+        lines.append("search:\n  exclude: true")
+    return "---\n" + "\n".join(lines) + "\n---\n\n" if lines else ""
 
 
 def anchor(ident: str) -> str:
@@ -142,6 +147,10 @@ class Page:
     extra: dict[str, Any] = field(default_factory=dict)
     #: Customer-facing: rendered from :meth:`Workspace.public`, never the whole workspace.
     public: bool = False
+    #: Left out of the search index: a page that gathers what other pages hold
+    #: (briefs, lists) would answer every query a second time, and at scale it
+    #: is most of the index.
+    searchable: bool = True
 
 
 def _slug(audience: str) -> str:
@@ -157,16 +166,16 @@ def plan(ws: Workspace) -> list[Page]:
     """Every page of the site, in navigation order."""
     pages = [
         Page("index.md", "home.md.j2", "Home"),
-        Page("roadmap.md", "roadmap.md.j2", "Roadmap"),
-        Page("backlog.md", "backlog.md.j2", "Backlog"),
-        Page("features/index.md", "features.md.j2", "Features"),
+        Page("roadmap.md", "roadmap.md.j2", "Roadmap", searchable=False),
+        Page("backlog.md", "backlog.md.j2", "Backlog", searchable=False),
+        Page("features/index.md", "features.md.j2", "Features", searchable=False),
         Page("objectives.md", "objectives.md.j2", "Objectives"),
         Page("personas.md", "personas.md.j2", "Personas"),
         Page("evidence.md", "evidence.md.j2", "Evidence"),
         Page("decisions.md", "decisions.md.j2", "Decisions"),
         Page("stakeholders.md", "stakeholders.md.j2", "Stakeholders"),
-        Page("test-cases.md", "test-cases.md.j2", "Test cases"),
-        Page("briefs/index.md", "briefs.md.j2", "Briefs"),
+        Page("test-cases.md", "test-cases.md.j2", "Test cases", searchable=False),
+        Page("briefs/index.md", "briefs.md.j2", "Briefs", searchable=False),
     ]
     pages += [
         Page(
@@ -175,6 +184,7 @@ def plan(ws: Workspace) -> list[Page]:
             f"{AUDIENCE_TITLES[a]} brief",
             {"audience": a},
             public=a in PUBLIC_AUDIENCES,
+            searchable=False,
         )
         for a in AUDIENCES
     ]
@@ -366,7 +376,8 @@ def _render(
             view, figures = (public, public_analysis) if page.public else (ws, analysis)
             body = template.render(ws=view, an=figures, product=view.product, page=page, **page.extra)
             # The home page keeps the theme's default browser title: the site name.
-            yield page.path, (body if page.path == "index.md" else front_matter(page.title) + body)
+            title = None if page.path == "index.md" else page.title
+            yield page.path, front_matter(title, searchable=page.searchable) + body
         except TemplateSyntaxError as error:
             raise RenderError(
                 _template_diagnostic(error, error.filename or error.name or page.template, error.lineno, templates_dir)
