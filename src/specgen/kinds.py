@@ -87,6 +87,3 @@ REFERENCES: tuple[tuple[str, tuple[str, ...], str], ...] = (
     ("update", ("author",), "stakeholder"),
     ("update", ("asks", EACH, "owner"), "stakeholder"),
 )
-
-#: Kinds in the order the site and reports list them.
-ORDER = tuple(KINDS)
