@@ -50,3 +50,11 @@ def compare_golden(path: Path, actual: str, update: bool) -> None:
         return
     assert path.is_file(), f"missing golden file {path}; run pytest --update-goldens"
     assert actual == path.read_text(encoding="utf-8"), f"{path} differs; see the diff above"
+
+
+@pytest.fixture(autouse=True)
+def _private_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Each test gets its own cache folder: no test reads another's cache or the user's."""
+    folder = tmp_path_factory.mktemp("cache")
+    monkeypatch.setenv("SPECGEN_CACHE_DIR", str(folder))
+    return folder

@@ -17,6 +17,17 @@ from specgen.config import Settings
 from specgen.diagnostics import RULES, Diagnostic, Severity
 from specgen.limits import Limits
 from specgen.site import BuildResult, build
+from specgen.version import __version__
 
-__all__ = ["RULES", "BuildResult", "CheckResult", "Diagnostic", "Limits", "Settings", "Severity", "build", "check"]
-__version__ = "0.1.0"
+__all__ = [
+    "RULES",
+    "BuildResult",
+    "CheckResult",
+    "Diagnostic",
+    "Limits",
+    "Settings",
+    "Severity",
+    "__version__",
+    "build",
+    "check",
+]

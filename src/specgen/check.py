@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
+from specgen.cache import FileCache
 from specgen.config import Settings, read_config
 from specgen.diagnostics import Diagnostic, Severity, sort_diagnostics
 from specgen.loader import Document, Progress, load_workspace
@@ -61,34 +62,51 @@ def resolve_settings(workspace: Path | str = ".", **overrides: object) -> tuple[
     return Settings.for_workspace(root, **{**from_file, **given}), problems
 
 
+def _check_document(document: Document) -> tuple[list[Diagnostic], bool]:
+    """One file's own problems, and whether its shape fits its schema."""
+    problems = validate(document)
+    holes = placeholders(document)
+    # A placeholder explains any format error on the same value.
+    filled = {d.pointer for d in holes}
+    return [*(d for d in problems if d.pointer not in filled), *holes], not problems
+
+
 def check(
     workspace: Path | str = ".",
     *,
     settings: Settings | None = None,
     strict: bool | None = None,
     progress: Progress | None = None,
+    cache: bool = False,
 ) -> CheckResult:
     """Check every spec of a workspace and return all findings at once.
 
     ``progress``, when given, is told how far reading and checking have come.
+    ``cache`` reuses the per-file results of earlier runs for files whose text
+    has not changed (see :mod:`specgen.cache`); the rules that span files
+    always run over every file.
     """
     config_problems: list[Diagnostic] = []
     if settings is None:
         settings, config_problems = resolve_settings(workspace, strict=strict)
-    loaded = load_workspace(settings.specs_dir, settings.workspace, settings.limits, progress)
+    files = FileCache(settings.workspace, settings.limits) if cache else None
+    loaded = load_workspace(settings.specs_dir, settings.workspace, settings.limits, progress, files)
     diagnostics = [*config_problems, *loaded.diagnostics]
     valid: list[Document] = []
     for done, document in enumerate(loaded.documents, start=1):
         if progress:
             progress("checking", done, len(loaded.documents))
-        problems = validate(document)
-        holes = placeholders(document)
-        # A placeholder explains any format error on the same value.
-        filled = {d.pointer for d in holes}
-        diagnostics.extend(d for d in problems if d.pointer not in filled)
-        diagnostics.extend(holes)
-        if not problems:
+        checked = files.checked(document.path, document.digest) if files else None
+        if checked is None:
+            checked = _check_document(document)
+            if files:
+                files.store_checked(document.path, document.digest, checked)
+        problems, shape_ok = checked
+        diagnostics.extend(problems)
+        if shape_ok:
             valid.append(document)
+    if files:
+        files.save()
     diagnostics.extend(check_rules(loaded.documents, valid, loaded.unreadable))
     texts = {d.path: d.text for d in loaded.documents}
     diagnostics = sort_diagnostics(locate_all(diagnostics, texts))

@@ -19,9 +19,9 @@ from typing import Any, TypeVar
 
 import click
 
-from specgen import __version__
 from specgen.check import CheckResult, check, resolve_settings
 from specgen.reporters import REPORTERS
+from specgen.version import __version__
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -39,7 +39,18 @@ def _workspace_option(func: F) -> F:
     )(func)
 
 
+def _use_cache(no_cache: bool) -> bool:
+    """Reuse per-file results between runs, except when told not to or in CI (nothing to reuse there)."""
+    return not no_cache and not os.environ.get("CI")
+
+
 def _check_options(func: F) -> F:
+    func = click.option(
+        "--no-cache",
+        is_flag=True,
+        default=False,
+        help="Do not reuse per-file results of earlier runs (they are never reused in CI).",
+    )(func)
     func = click.option("--strict", is_flag=True, default=None, help="Treat warnings as errors.")(func)
     func = click.option(
         "--format",
@@ -121,11 +132,11 @@ def main() -> None:
 @main.command("check")
 @_check_options
 @_guarded
-def check_command(workspace: Path, strict: bool | None, output_format: str) -> None:
+def check_command(workspace: Path, strict: bool | None, output_format: str, no_cache: bool) -> None:
     """Check every spec against its schema and the cross-file rules."""
     _require_workspace(workspace)
     progress = TerminalProgress()
-    result = check(workspace, strict=strict, progress=progress)
+    result = check(workspace, strict=strict, progress=progress, cache=_use_cache(no_cache))
     progress.clear()
     _report(result, output_format)
     sys.exit(EXIT_CLEAN if result.success else EXIT_FINDINGS)
@@ -140,13 +151,21 @@ def check_command(workspace: Path, strict: bool | None, output_format: str) -> N
     help="Where to write the site (default: site/ in the workspace).",
 )
 @_guarded
-def build_command(workspace: Path, strict: bool | None, output_format: str, site_dir: Path | None) -> None:
+def build_command(
+    workspace: Path, strict: bool | None, output_format: str, site_dir: Path | None, no_cache: bool
+) -> None:
     """Check the specs, then render and build the site (atomically)."""
     from specgen.site import build
 
     _require_workspace(workspace)
     progress = TerminalProgress()
-    result = build(workspace, strict=strict, site_dir=site_dir.resolve() if site_dir else None, progress=progress)
+    result = build(
+        workspace,
+        strict=strict,
+        site_dir=site_dir.resolve() if site_dir else None,
+        progress=progress,
+        cache=_use_cache(no_cache),
+    )
     progress.clear()
     _report(result.check, output_format)
     for problem in result.build_diagnostics:

@@ -19,6 +19,7 @@ from ruamel.yaml.composer import ComposerError
 from ruamel.yaml.constructor import DuplicateKeyError
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
+from specgen.cache import FileCache, digest
 from specgen.diagnostics import Diagnostic, did_you_mean
 from specgen.kinds import KIND_BY_FOLDER, PRODUCT, PRODUCT_FILE, Kind
 from specgen.limits import Limits
@@ -38,6 +39,8 @@ class Document:
     #: The text as read, kept so that locations are resolved against exactly
     #: the bytes that were checked.
     text: str
+    #: A digest of kind and text: the key of this file's cached results.
+    digest: str = ""
 
     @property
     def stem(self) -> str:
@@ -84,8 +87,17 @@ def discover(specs_dir: Path) -> Iterator[Path]:
 Progress = Callable[[str, int, int], None]
 
 
-def load_workspace(specs_dir: Path, workspace: Path, limits: Limits, progress: Progress | None = None) -> LoadResult:
-    """Load every spec below ``specs_dir``; paths are shown relative to ``workspace``."""
+def load_workspace(
+    specs_dir: Path,
+    workspace: Path,
+    limits: Limits,
+    progress: Progress | None = None,
+    cache: FileCache | None = None,
+) -> LoadResult:
+    """Load every spec below ``specs_dir``; paths are shown relative to ``workspace``.
+
+    With a ``cache``, a file whose text was parsed before is not parsed again.
+    """
     documents: list[Document] = []
     diagnostics: list[Diagnostic] = []
     unreadable: dict[str, Kind] = {}
@@ -107,7 +119,7 @@ def load_workspace(specs_dir: Path, workspace: Path, limits: Limits, progress: P
                 )
             )
             continue
-        doc, problems = load_file(file, shown, kind, yaml, workspace, limits)
+        doc, problems = load_file(file, shown, kind, yaml, workspace, limits, cache)
         diagnostics.extend(problems)
         if doc is not None:
             documents.append(doc)
@@ -130,16 +142,22 @@ def _folder_hint(relative: Path) -> str | None:
 
 
 def load_file(
-    file: Path, shown: str, kind: Kind, yaml: YAML, workspace: Path, limits: Limits
+    file: Path, shown: str, kind: Kind, yaml: YAML, workspace: Path, limits: Limits, cache: FileCache | None = None
 ) -> tuple[Document | None, list[Diagnostic]]:
     """Read and parse one file; problems come back as diagnostics."""
     text, problems = read_text(file, shown, workspace, limits)
     if text is None:
         return None, problems
-    data, problems = parse(text, shown, yaml, limits)
+    key = digest(kind.name, text)
+    parsed = cache.parsed(shown, key) if cache else None
+    if parsed is None:
+        parsed = parse(text, shown, yaml, limits)
+        if cache:
+            cache.store_parsed(shown, key, parsed)
+    data, problems = parsed
     if data is None:
         return None, problems
-    return Document(shown, kind, data, text), []
+    return Document(shown, kind, data, text, key), []
 
 
 def read_text(file: Path, shown: str, workspace: Path, limits: Limits) -> tuple[str | None, list[Diagnostic]]:

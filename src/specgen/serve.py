@@ -41,7 +41,7 @@ def serve(workspace: Path | str = ".", *, dev_addr: str = "127.0.0.1:8000") -> i
     site = preview / "site"
 
     def rebuild() -> None:
-        result = build(settings.workspace, site_dir=site)
+        result = build(settings.workspace, site_dir=site, cache=True)
         for diagnostic in result.diagnostics:
             click.echo(str(diagnostic), err=True)
         if result.success:

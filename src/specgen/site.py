@@ -50,10 +50,11 @@ def build(
     strict: bool | None = None,
     site_dir: Path | str | None = None,
     progress: Progress | None = None,
+    cache: bool = False,
 ) -> BuildResult:
     """Check a workspace and, when it is clean, build its site into ``site_dir``."""
     settings, problems = resolve_settings(workspace, strict=strict, site_dir=site_dir)
-    result = check(settings=settings, progress=progress)
+    result = check(settings=settings, progress=progress, cache=cache)
     if problems:
         result = replace(result, diagnostics=[*problems, *result.diagnostics])
     out = settings.site_dir

@@ -1,0 +1,85 @@
+"""The per-file cache: faster repeat checks that can never hide an error."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from specgen import check
+
+from .test_schema import edit
+
+
+def cached(workspace: Path) -> list[str]:
+    return [str(d) for d in check(workspace, cache=True).diagnostics]
+
+
+def uncached(workspace: Path) -> list[str]:
+    return [str(d) for d in check(workspace).diagnostics]
+
+
+def test_cache_is_written_outside_the_workspace(basic: Path, _private_cache: Path) -> None:
+    assert cached(basic) == []
+    files = list(_private_cache.iterdir())
+    assert len(files) == 1 and files[0].suffix == ".json"
+    assert "specs/features/FEAT-1.yaml" in files[0].read_text()
+    assert not list(basic.rglob("*.json"))
+
+
+def test_stale_cache_cannot_mask_a_new_dangling_reference(basic: Path) -> None:
+    assert cached(basic) == []  # every file is now cached
+    (basic / "specs/stakeholders/STK-2.yaml").unlink()  # FEAT-1 is unchanged, so its results come from the cache
+
+    found = cached(basic)
+
+    assert found == uncached(basic)
+    assert [f.split(": error")[0] for f in found] == [
+        "specs/decisions/DEC-1.yaml:5:19",
+        "specs/features/FEAT-1.yaml:5:8",
+        "specs/features/FEAT-1.yaml:23:12",
+    ]
+    assert all("error[SG303]: 'STK-2' names no known stakeholder" in f for f in found)
+
+
+def test_a_changed_file_is_checked_again(basic: Path) -> None:
+    assert cached(basic) == []
+    edit(basic / "specs/features/FEAT-1.yaml", "status: planned", "status: plannd")
+    found = cached(basic)
+    assert found == uncached(basic)
+    assert len(found) == 1 and "error[SG204]" in found[0]
+    edit(basic / "specs/features/FEAT-1.yaml", "status: plannd", "status: planned")
+    assert cached(basic) == []
+
+
+def test_broken_files_are_cached_as_broken(basic: Path) -> None:
+    (basic / "specs/personas/PER-2.yaml").write_text("id: PER-2\nname: [\n")
+    first = cached(basic)
+    assert first == cached(basic) == uncached(basic)
+    assert len(first) == 1 and "error[SG101]" in first[0]
+
+
+def test_a_corrupt_or_foreign_cache_is_ignored(basic: Path, _private_cache: Path) -> None:
+    assert cached(basic) == []
+    (cache_file,) = _private_cache.iterdir()
+    edit(basic / "specs/features/FEAT-1.yaml", "status: planned", "status: plannd")
+    for garbage in ("not json", "[]", '{"key": "other version", "files": {}}', '{"files": 3}'):
+        cache_file.write_text(garbage)
+        assert cached(basic) == uncached(basic) != []
+
+
+def test_ci_runs_write_no_cache(basic: Path, _private_cache: Path) -> None:
+    env = {**os.environ, "CI": "true", "SPECGEN_CACHE_DIR": str(_private_cache)}
+    proc = subprocess.run(
+        [sys.executable, "-m", "specgen", "check", "--workspace", str(basic)], env=env, capture_output=True, check=False
+    )
+    assert proc.returncode == 0
+    assert list(_private_cache.iterdir()) == []
+    env.pop("CI")
+    subprocess.run(
+        [sys.executable, "-m", "specgen", "check", "--no-cache", "--workspace", str(basic)], env=env, check=True
+    )
+    assert list(_private_cache.iterdir()) == []
+    subprocess.run([sys.executable, "-m", "specgen", "check", "--workspace", str(basic)], env=env, check=True)
+    assert len(list(_private_cache.iterdir())) == 1
