@@ -10,7 +10,8 @@ import pytest
 
 from specgen import check
 from specgen.diagnostics import Diagnostic
-from specgen.render import RenderError, code, escape_inline, paragraphs, render_site
+from specgen.escape import code, escape_inline, paragraphs
+from specgen.render import RenderError, render_site
 
 from .conftest import FIXTURES, compare_golden
 from .test_schema import edit

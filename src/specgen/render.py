@@ -4,7 +4,8 @@ Templates ship in the package (``specgen/templates``); a workspace's
 ``templates/`` folder overrides any of them by file name.
 
 User text is data, never code. The environment is sandboxed, and its
-``finalize`` hook escapes every ``{{ ... }}`` output for Markdown and HTML, so a
+``finalize`` hook escapes every ``{{ ... }}`` output for Markdown and HTML (with
+:mod:`specgen.escape`), so a
 template cannot forget to: ``<script>``, ``{{ x }}`` and a ``|`` in a table
 cell all render literally. Helpers that build markup on purpose (links, code,
 paragraphs) escape their parts and return :class:`markupsafe.Markup`.
@@ -16,9 +17,7 @@ with separate ``{{ }}`` outputs instead.
 
 from __future__ import annotations
 
-import json
 import posixpath
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,99 +39,8 @@ from markupsafe import Markup
 
 from specgen.analysis import AUDIENCE_TITLES, AUDIENCES, FRAMEWORKS, HORIZONS, Analysis
 from specgen.diagnostics import Diagnostic
+from specgen.escape import anchor, code, escape_inline, external_link, front_matter, paragraphs
 from specgen.model import Workspace
-
-# --- escaping: the one home of "user text is data" -------------------------
-
-_ENTITIES = {
-    "&": "&amp;",
-    "<": "&lt;",
-    ">": "&gt;",
-    '"': "&quot;",
-    "\\": "&#92;",
-    "`": "&#96;",
-    "*": "&#42;",
-    "[": "&#91;",
-    "]": "&#93;",
-    "|": "&#124;",
-    "{": "&#123;",
-    "}": "&#125;",
-    "~": "&#126;",
-}
-_TABLE = str.maketrans(_ENTITIES)
-#: An underscore that could open or close emphasis: any but one between two
-#: letters or digits (snake_case), which Markdown leaves alone.
-_EMPHASIS_UNDERSCORE = re.compile(r"(?<![^\W_])_|_(?![^\W_])")
-#: Starts of a line that Markdown and its common extensions read as syntax: a
-#: heading, a list item, a rule or setext underline, an admonition (!!!), a
-#: collapsible block (???), a tabbed block (===) or a generic block (///).
-_LINE_START = re.compile(r"^(\s*)(#+|[-+=]+(?=\s|$)|\d+[.)](?=\s|$)|[!?/=]{3})")
-
-
-def escape_inline(value: object) -> Markup:
-    """Escape text so that Markdown and HTML show it literally, on one line.
-
-    Safe in a paragraph, a list item, a heading and a table cell: newlines
-    become ``<br>`` so they cannot end a table row or start a block.
-    """
-    if isinstance(value, Markup):
-        return value
-    if value is None:
-        return Markup("")
-    if isinstance(value, bool):
-        value = "yes" if value else "no"
-    text = str(value).replace("\r\n", "\n").replace("\r", "\n")
-    lines = []
-    for line in text.split("\n"):
-        line = _EMPHASIS_UNDERSCORE.sub("&#95;", line.strip().translate(_TABLE))
-        lines.append(_LINE_START.sub(lambda m: m.group(1) + "".join(f"&#{ord(c)};" for c in m.group(2)), line))
-    return Markup("<br>".join(lines))
-
-
-def paragraphs(value: object) -> Markup:
-    """Escaped text as Markdown paragraphs (blank lines separate them)."""
-    text = str(value or "").replace("\r\n", "\n")
-    blocks = [b for b in re.split(r"\n\s*\n", text) if b.strip()]
-    return Markup("\n\n".join(escape_inline(b) for b in blocks))
-
-
-def code(value: object) -> Markup:
-    """Inline code, HTML-escaped (a Markdown code span would show entities)."""
-    return Markup("<code>{}</code>").format(escape_inline(value))
-
-
-_SAFE_URL = re.compile(r"^(https?://|mailto:)[^\s<>\"']+$", re.IGNORECASE)
-
-
-def external_link(title: object, url: object) -> Markup:
-    """A link to an http(s) or mailto URL; anything else is shown as text."""
-    if not isinstance(url, str) or not _SAFE_URL.match(url):
-        return escape_inline(title)
-    return Markup('<a href="{}" rel="nofollow noopener">{}</a>').format(url, escape_inline(title))
-
-
-def front_matter(title: str | None, *, searchable: bool = True) -> str:
-    """YAML front matter: the page's title for the theme, and whether search indexes it.
-
-    Themes put the title in ``<title>`` through filters that strip tags and
-    unescape entities (Material's ``striptags``), so an escaped ``</title>``
-    in user text would come back as markup there. The title therefore carries
-    no angle brackets at all: they become their full-width look-alikes.
-    ``search: exclude`` is Material's; other themes ignore it.
-    """
-    lines = []
-    if title is not None:
-        safe = " ".join(title.split()).replace("<", "\uff1c").replace(">", "\uff1e")
-        lines.append(f"title: {json.dumps(safe, ensure_ascii=False)}")
-    if not searchable:
-        lines.append("search:\n  exclude: true")
-    return "---\n" + "\n".join(lines) + "\n---\n\n" if lines else ""
-
-
-def anchor(ident: str) -> str:
-    """The HTML id of a requirement or test case, e.g. ``feat-1-r2``."""
-    return re.sub(r"[^a-z0-9-]", "-", ident.lower())
-
 
 # --- pages ----------------------------------------------------------------
 
