@@ -85,7 +85,7 @@ def _guarded(func: F) -> F:
             )
             sys.exit(EXIT_ERROR)
 
-    return wrapper  # type: ignore[return-value]
+    return wrapper  # type: ignore[return-value]  # wraps() keeps the signature; mypy cannot see it is still F
 
 
 class TerminalProgress:

@@ -359,7 +359,7 @@ def _converter(hint: Any) -> Callable[[Any], Any]:
         inner = _converter(next(a for a in typing.get_args(hint) if a is not type(None)))
         return _identity if inner is _identity else (lambda v: None if v is None else inner(v))
     if dataclasses.is_dataclass(hint):
-        return lambda v: build(hint, v)  # type: ignore[arg-type]
+        return lambda v: build(hint, v)  # type: ignore[arg-type]  # is_dataclass narrows to an instance-or-class union
     return _identity
 
 
@@ -489,7 +489,7 @@ def build_workspace(documents: Iterable[Document]) -> Workspace:
 
     def many(kind: str, cls: type[T]) -> dict[str, T]:
         return _by_id(
-            dataclasses.replace(build(cls, d.data), source=d.path)  # type: ignore[type-var]
+            dataclasses.replace(build(cls, d.data), source=d.path)  # type: ignore[type-var]  # every class here has `source`
             for d in by_kind.get(kind, [])
         )
 
