@@ -52,7 +52,7 @@ def test_build_site_end_to_end(example_site: Path) -> None:
     for page in ("roadmap", "backlog", "features", "test-cases", "briefs", "briefs/exec", "briefs/customer"):
         assert (example_site / page / "index.html").is_file(), page
     feature = (example_site / "features/FEAT-1/index.html").read_text()
-    assert "Schema validation" in feature or "FEAT-1" in feature
+    assert "<h1" in feature and "FEAT-1: Spec validation with located diagnostics" in feature
     assert (example_site / "search/search_index.json").is_file()
 
 

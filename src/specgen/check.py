@@ -17,7 +17,7 @@ from specgen.loader import Document, Progress, load_workspace
 from specgen.locate import locate_all
 from specgen.model import Workspace, build_workspace
 from specgen.rules import check_rules
-from specgen.schema import placeholders, validate
+from specgen.schema import check_document
 
 
 @dataclass(frozen=True)
@@ -62,15 +62,6 @@ def resolve_settings(workspace: Path | str = ".", **overrides: object) -> tuple[
     return Settings.for_workspace(root, **{**from_file, **given}), problems
 
 
-def _check_document(document: Document) -> tuple[list[Diagnostic], bool]:
-    """One file's own problems, and whether its shape fits its schema."""
-    problems = validate(document)
-    holes = placeholders(document)
-    # A placeholder explains any format error on the same value.
-    filled = {d.pointer for d in holes}
-    return [*(d for d in problems if d.pointer not in filled), *holes], not problems
-
-
 def check(
     workspace: Path | str = ".",
     *,
@@ -98,7 +89,7 @@ def check(
             progress("checking", done, len(loaded.documents))
         checked = files.checked(document.path, document.digest) if files else None
         if checked is None:
-            checked = _check_document(document)
+            checked = check_document(document)
             if files:
                 files.store_checked(document.path, document.digest, checked)
         problems, shape_ok = checked

@@ -106,7 +106,7 @@ def load_workspace(
     for done, file in enumerate(files, start=1):
         if progress:
             progress("reading", done, len(files))
-        shown = _shown(file, workspace)
+        shown = shown_path(file, workspace)
         kind = kind_of(file.relative_to(specs_dir))
         if kind is None:
             diagnostics.append(
@@ -128,7 +128,8 @@ def load_workspace(
     return LoadResult(documents, diagnostics, unreadable)
 
 
-def _shown(file: Path, workspace: Path) -> str:
+def shown_path(file: Path, workspace: Path) -> str:
+    """A path as users see it in diagnostics: relative to the workspace, with forward slashes."""
     try:
         return file.relative_to(workspace).as_posix()
     except ValueError:

@@ -462,10 +462,10 @@ Identified = TypeVar("Identified", bound=_HasId)
 
 def _by_id(items: Iterable[Identified]) -> dict[str, Identified]:
     """Index by ID, in natural ID order (FEAT-2 before FEAT-10)."""
-    return {item.id: item for item in sorted(items, key=lambda i: _natural(i.id))}
+    return {item.id: item for item in sorted(items, key=lambda i: natural_key(i.id))}
 
 
-def _natural(ident: str) -> tuple[Any, ...]:
+def natural_key(ident: str) -> tuple[Any, ...]:
     """Sort FEAT-2 before FEAT-10."""
     return tuple(int(p) if p.isdigit() else p for p in re.split(r"(\d+)", ident))
 
@@ -505,6 +505,3 @@ def build_workspace(documents: Iterable[Document]) -> Workspace:
         decisions=many("decision", Decision),
         updates=many("update", Update),
     )
-
-
-natural_key = _natural

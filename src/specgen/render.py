@@ -205,28 +205,29 @@ def _bar(fraction: float, width: int = 10) -> str:
     return "▰" * filled + "▱" * (width - filled)
 
 
+def _markdown_link(context: Context, target: str, anchor_id: str, text: object) -> Markup:
+    """A Markdown link from the page being rendered to ``target`` (a docs path) and anchor."""
+    here: str = context["page"].path
+    relative = "" if target == here else posixpath.relpath(target, posixpath.dirname(here) or ".")
+    href = relative + (f"#{anchor_id}" if anchor_id else "")
+    return Markup("[{}]({})").format(escape_inline(text), Markup(href))
+
+
 @pass_context
 def _link(context: Context, ident: str, text: object = None) -> Markup:
     """A relative link to the page (and anchor) of any ID, titled by its name."""
     ws: Workspace = context["ws"]
-    here: str = context["page"].path
+    label = text if text is not None else _label(ws, ident)
     target = _target(ws, ident)
-    label = escape_inline(text if text is not None else _label(ws, ident))
     if target is None:
-        return label
-    relative = posixpath.relpath(target[0], posixpath.dirname(here) or ".")
-    if target[0] == here:
-        relative = ""
-    href = relative + (f"#{target[1]}" if target[1] else "")
-    return Markup("[{}]({})").format(label, Markup(href))
+        return escape_inline(label)
+    return _markdown_link(context, target[0], target[1], label)
 
 
 @pass_context
 def _page_link(context: Context, path: str, text: object) -> Markup:
     """A relative link to another generated page, e.g. ``briefs/exec.md``."""
-    here: str = context["page"].path
-    relative = posixpath.relpath(path, posixpath.dirname(here) or ".")
-    return Markup("[{}]({})").format(escape_inline(text), Markup(relative))
+    return _markdown_link(context, path, "", text)
 
 
 def _label(ws: Workspace, ident: str) -> str:
@@ -274,13 +275,11 @@ def render_site(ws: Workspace, templates_dir: Path | None) -> tuple[dict[str, st
 def _render(
     env: SandboxedEnvironment, ws: Workspace, analysis: Analysis, pages: list[Page], templates_dir: Path | None
 ) -> Iterator[tuple[str, str]]:
-    cache: dict[str, Any] = {}
     public = ws.public()
     public_analysis = Analysis(public)
     for page in pages:
         try:
-            template = cache.get(page.template) or env.get_template(page.template)
-            cache[page.template] = template
+            template = env.get_template(page.template)  # Jinja caches compiled templates
             view, figures = (public, public_analysis) if page.public else (ws, analysis)
             body = template.render(ws=view, an=figures, product=view.product, page=page, **page.extra)
             # The home page keeps the theme's default browser title: the site name.

@@ -87,15 +87,25 @@ def write_schemas(out: Path) -> list[Path]:
     return written
 
 
-def validate(document: Document) -> list[Diagnostic]:
-    """Schema diagnostics for one document: an empty list means its shape is valid."""
+def check_document(document: Document) -> tuple[list[Diagnostic], bool]:
+    """One document's own problems, and whether its shape fits its schema.
+
+    The shape is the JSON Schema plus numbers JSON cannot hold; placeholders
+    (TBD, yyyy-mm-dd ...) are wrong content in a well-shaped document, so they
+    do not keep the document from the cross-file rules. One walk over the
+    values finds both.
+    """
     validator = validators()[document.kind.name]
     try:
         found = [d for error in validator.iter_errors(document.data) for d in _convert(document, error)]
     except RecursionError:
-        return [Diagnostic.of("SG109", document.path, "the document is nested too deeply to check", line=1, column=1)]
-    found.extend(_numbers(document))
-    return _one_per_mistake(found)
+        too_deep = Diagnostic.of("SG109", document.path, "the document is nested too deeply to check", line=1, column=1)
+        return [too_deep], False
+    numbers, holes = _scan(document)
+    shape = _one_per_mistake([*found, *numbers])
+    # A placeholder explains any format error on the same value.
+    filled = {d.pointer for d in holes}
+    return [*(d for d in shape if d.pointer not in filled), *holes], not shape
 
 
 def _one_per_mistake(found: list[Diagnostic]) -> list[Diagnostic]:
@@ -115,15 +125,6 @@ def _one_per_mistake(found: list[Diagnostic]) -> list[Diagnostic]:
     ]
     specific = {d.pointer for d in kept if d.code in ("SG203", "SG204", "SG205")}
     return [d for d in kept if not (d.code == "SG206" and d.pointer in specific)]
-
-
-def placeholders(document: Document) -> list[Diagnostic]:
-    """Values that stand in for content not written yet (TBD, TODO, yyyy-mm-dd ...).
-
-    Kept apart from :func:`validate`: a placeholder is wrong content in a
-    well-shaped document, so the cross-file rules still see the document.
-    """
-    return list(_placeholders(document))
 
 
 def _convert(document: Document, error: ValidationError) -> Iterator[Diagnostic]:
@@ -247,34 +248,37 @@ def leaves(data: Any) -> Iterator[tuple[Pointer, Any]]:
             yield pointer, value
 
 
-def _placeholders(document: Document) -> Iterator[Diagnostic]:
-    for pointer, value in leaves(document.data):
-        if isinstance(value, str) and _PLACEHOLDER.match(value):
-            yield Diagnostic.of(
-                "SG207",
-                document.path,
-                f"{pointer_text(pointer)}: {value.strip()!r} is a placeholder",
-                pointer=pointer,
-                hint="write the real value, or leave the key out until it is known",
-            )
-
-
 #: Larger numbers are mistakes in a spec, and would overflow the arithmetic.
 MAX_NUMBER = 1e15
 
 
-def _numbers(document: Document) -> Iterator[Diagnostic]:
-    """Numbers JSON cannot hold (.inf, .nan) or too large to compute with."""
+def _scan(document: Document) -> tuple[list[Diagnostic], list[Diagnostic]]:
+    """Numbers JSON cannot hold or compute with, and placeholder texts: (numbers, placeholders)."""
+    numbers: list[Diagnostic] = []
+    holes: list[Diagnostic] = []
     for pointer, value in leaves(document.data):
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            continue
-        if isinstance(value, float) and not math.isfinite(value):
-            problem = f"{value} is not a finite number"
-        elif abs(value) > MAX_NUMBER:
-            problem = f"{value:.3g} is larger than {MAX_NUMBER:.0e}"
-        else:
-            continue
-        yield Diagnostic.of("SG206", document.path, f"{pointer_text(pointer)}: {problem}", pointer=pointer)
+        if isinstance(value, str):
+            if _PLACEHOLDER.match(value):
+                holes.append(
+                    Diagnostic.of(
+                        "SG207",
+                        document.path,
+                        f"{pointer_text(pointer)}: {value.strip()!r} is a placeholder",
+                        pointer=pointer,
+                        hint="write the real value, or leave the key out until it is known",
+                    )
+                )
+        elif isinstance(value, int | float) and not isinstance(value, bool):
+            if isinstance(value, float) and not math.isfinite(value):
+                problem = f"{value} is not a finite number"
+            elif abs(value) > MAX_NUMBER:
+                problem = f"{value:.3g} is larger than {MAX_NUMBER:.0e}"
+            else:
+                continue
+            numbers.append(
+                Diagnostic.of("SG206", document.path, f"{pointer_text(pointer)}: {problem}", pointer=pointer)
+            )
+    return numbers, holes
 
 
 def _owner(document: Document, pointer: Pointer) -> str:

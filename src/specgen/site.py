@@ -20,7 +20,7 @@ from typing import Any
 from specgen.check import CheckResult, check, resolve_settings
 from specgen.config import CONFIG_FILE, Settings
 from specgen.diagnostics import Diagnostic, Severity
-from specgen.loader import Progress
+from specgen.loader import Progress, shown_path
 from specgen.render import RenderError, render_site
 
 
@@ -39,9 +39,12 @@ class BuildResult:
 
     @property
     def success(self) -> bool:
-        strict = self.check.settings.strict
-        bad = [d for d in self.build_diagnostics if d.severity is Severity.ERROR or strict]
-        return self.check.success and not bad
+        return self.check.success and not _fatal(self.build_diagnostics, strict=self.check.settings.strict)
+
+
+def _fatal(diagnostics: list[Diagnostic], *, strict: bool) -> bool:
+    """Whether build findings stop the build: any error, or anything at all in strict mode."""
+    return any(d.severity is Severity.ERROR or strict for d in diagnostics)
 
 
 def build(
@@ -63,13 +66,13 @@ def build(
     unsafe = unsafe_site_dir(settings)
     if unsafe:
         return BuildResult(
-            result, out, [Diagnostic.of("SG403", _shown(out, settings.workspace), unsafe, line=1, column=1)]
+            result, out, [Diagnostic.of("SG403", shown_path(out, settings.workspace), unsafe, line=1, column=1)]
         )
     config = settings.mkdocs_config
     if not config.is_file():
         missing = Diagnostic.of(
             "SG403",
-            _shown(config, settings.workspace),
+            shown_path(config, settings.workspace),
             "no MkDocs configuration found",
             hint="create mkdocs.yml with at least site_name and theme: material",
             line=1,
@@ -83,13 +86,12 @@ def build(
     except RenderError as error:
         located = error.diagnostic
         if Path(located.path).is_absolute():
-            located = replace(located, path=_shown(Path(located.path), settings.workspace))
+            located = replace(located, path=shown_path(Path(located.path), settings.workspace))
         return BuildResult(result, out, [located])
     if progress:
         progress("building the site with MkDocs", 0, 1)
     build_problems = _mkdocs_build(pages, navigation, config, out, strict=settings.strict)
-    failed = any(d.severity is Severity.ERROR or settings.strict for d in build_problems)
-    return BuildResult(result, out, build_problems, 0 if failed else len(pages))
+    return BuildResult(result, out, build_problems, len(pages))
 
 
 #: Written into every site specgen builds: only a folder holding it is ever replaced.
@@ -125,13 +127,6 @@ def unsafe_site_dir(settings: Settings) -> str | None:
             "remove it or choose another site folder, so that nothing else is overwritten"
         )
     return None
-
-
-def _shown(path: Path, workspace: Path) -> str:
-    try:
-        return path.relative_to(workspace).as_posix()
-    except ValueError:
-        return path.as_posix()
 
 
 def write_docs(pages: dict[str, str], docs_dir: Path) -> None:
@@ -182,7 +177,7 @@ def _mkdocs_build(
                     Diagnostic.of("SG402", shown, f"MkDocs failed: {type(error).__name__}: {error}", line=1, column=1),
                 ]
         problems = _log_diagnostics(records, shown)
-        if any(d.severity is Severity.ERROR or strict for d in problems):
+        if _fatal(problems, strict=strict):
             return problems
         try:
             _swap(out, site_dir, staging)
