@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import posixpath
 from html.parser import HTMLParser
 from pathlib import Path
 
 import markdown
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from specgen import check
 from specgen.diagnostics import Diagnostic
-from specgen.escape import code, escape_inline, paragraphs
-from specgen.render import RenderError, render_site
+from specgen.escape import _escape_lines, code, escape_inline, paragraphs
+from specgen.render import RenderError, _relative, render_site
 
 from .conftest import FIXTURES, compare_golden
 from .test_schema import edit
@@ -177,3 +180,28 @@ def test_code_spans_are_escaped_for_markdown() -> None:
     html = to_html(f"Run {code('tests/__init__.py::test_x *a*')}")
     assert html.tags == ["p", "code"]
     assert "".join(html.text) == "Run tests/__init__.py::test_x *a*"
+
+
+# --- shortcuts taken for speed give the same result as the long way ----------
+
+_printable = st.text(alphabet=st.characters(codec="utf-8", categories=["L", "N", "P", "S", "Z", "Cc"]), max_size=40)
+
+
+@settings(max_examples=300, deadline=None, database=None)
+@given(text=_printable | st.sampled_from(["# x", " - y", "1. z", "!!! note", "a_b", "plain words", " 12 ", "???"]))
+def test_escaping_shortcut_gives_the_full_result(text: str) -> None:
+    assert escape_inline(text) == _escape_lines(text)
+
+
+_docs_path = st.builds(
+    lambda folders, name: "/".join([*folders, name]),
+    st.lists(st.sampled_from(["features", "briefs", "a", "b"]), max_size=3),
+    st.sampled_from(["FEAT-1.md", "index.md", "roadmap.md"]),
+)
+
+
+@settings(max_examples=300, deadline=None, database=None)
+@given(here_path=_docs_path, target_path=_docs_path)
+def test_relative_links_match_posixpath(here_path: str, target_path: str) -> None:
+    expected = "" if here_path == target_path else posixpath.relpath(target_path, posixpath.dirname(here_path) or ".")
+    assert _relative(here_path, target_path) == expected

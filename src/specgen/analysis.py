@@ -330,4 +330,13 @@ class Analysis:
         ]
 
     def dependents(self, feature: Feature) -> list[Feature]:
-        return [f for f in self.ws.features.values() if feature.id in f.depends_on]
+        """Features that depend on ``feature``, in workspace order."""
+        return self._dependents.get(feature.id, [])
+
+    @cached_property
+    def _dependents(self) -> dict[str, list[Feature]]:
+        index: dict[str, list[Feature]] = {}
+        for f in self.ws.features.values():
+            for d in dict.fromkeys(f.depends_on):
+                index.setdefault(d, []).append(f)
+        return index

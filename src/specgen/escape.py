@@ -36,6 +36,8 @@ _EMPHASIS_UNDERSCORE = re.compile(r"(?<![^\W_])_|_(?![^\W_])")
 #: heading, a list item, a rule or setext underline, an admonition (!!!), a
 #: collapsible block (???), a tabbed block (===) or a generic block (///).
 _LINE_START = re.compile(r"^(\s*)(#+|[-+=]+(?=\s|$)|\d+[.)](?=\s|$)|[!?/=]{3})")
+#: Any character that escaping would change; text without one needs only a line-start check.
+_SPECIAL = re.compile("[" + re.escape("".join(_ENTITIES)) + "_\r\n]")
 
 
 def escape_inline(value: object) -> Markup:
@@ -50,7 +52,16 @@ def escape_inline(value: object) -> Markup:
         return Markup("")
     if isinstance(value, bool):
         value = "yes" if value else "no"
-    text = str(value).replace("\r\n", "\n").replace("\r", "\n")
+    text = str(value)
+    if not _SPECIAL.search(text):  # the common case, and a shortcut that gives the same result
+        stripped = text.strip()
+        if not _LINE_START.match(stripped):
+            return Markup(stripped)
+    return _escape_lines(text)
+
+
+def _escape_lines(text: str) -> Markup:
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
     lines = []
     for line in text.split("\n"):
         line = _EMPHASIS_UNDERSCORE.sub("&#95;", line.strip().translate(_TABLE))

@@ -17,7 +17,6 @@ with separate ``{{ }}`` outputs instead.
 
 from __future__ import annotations
 
-import posixpath
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -124,13 +123,35 @@ def nav(pages: list[Page]) -> list[Any]:
 # --- environment ----------------------------------------------------------
 
 
+class _Sandbox(SandboxedEnvironment):
+    """Jinja's sandbox, remembering its verdict on each attribute of each type.
+
+    Whether an attribute is safe depends only on its name and the type of the
+    object (Jinja looks at the name and at ``isinstance`` of function, method,
+    type, code, frame and generator objects), so the verdict can be reused:
+    templates read the same few attributes of the model hundreds of thousands
+    of times on a large workspace.
+    """
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        self._verdicts: dict[tuple[type, str], bool] = {}
+
+    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
+        key = (type(obj), attr)
+        verdict = self._verdicts.get(key)
+        if verdict is None:
+            verdict = self._verdicts[key] = super().is_safe_attribute(obj, attr, value)
+        return verdict
+
+
 def make_environment(templates_dir: Path | None) -> SandboxedEnvironment:
     """The sandboxed Jinja environment: workspace templates first, then packaged ones."""
     loaders: list[Any] = []
     if templates_dir is not None and templates_dir.is_dir():
         loaders.append(FileSystemLoader(str(templates_dir)))
     loaders.append(PackageLoader("specgen", "templates"))
-    env = SandboxedEnvironment(
+    env = _Sandbox(
         loader=ChoiceLoader(loaders),
         undefined=StrictUndefined,
         # Autoescaping makes macros and {% set %} blocks return Markup (so they
@@ -207,10 +228,24 @@ def _bar(fraction: float, width: int = 10) -> str:
 
 def _markdown_link(context: Context, target: str, anchor_id: str, text: object) -> Markup:
     """A Markdown link from the page being rendered to ``target`` (a docs path) and anchor."""
-    here: str = context["page"].path
-    relative = "" if target == here else posixpath.relpath(target, posixpath.dirname(here) or ".")
-    href = relative + (f"#{anchor_id}" if anchor_id else "")
-    return Markup("[{}]({})").format(escape_inline(text), Markup(href))
+    href = _relative(context["page"].path, target) + (f"#{anchor_id}" if anchor_id else "")
+    # Both parts are safe already: the text is escaped, and the path is built from IDs the schema restricts.
+    return Markup(f"[{escape_inline(text)}]({href})")
+
+
+def _relative(here: str, target: str) -> str:
+    """The relative path from page ``here`` to page ``target``; empty for the same page.
+
+    Both are normalised docs paths (``features/FEAT-1.md``), so this is
+    ``posixpath.relpath`` without its trips to the file system.
+    """
+    if target == here:
+        return ""
+    folder, parts = here.split("/")[:-1], target.split("/")
+    shared = 0
+    while shared < len(folder) and shared < len(parts) - 1 and folder[shared] == parts[shared]:
+        shared += 1
+    return "/".join([".."] * (len(folder) - shared) + parts[shared:])
 
 
 @pass_context
