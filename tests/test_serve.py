@@ -51,6 +51,11 @@ def test_serve_rebuilds_on_spec_change(basic: Path) -> None:
 
         edit(basic / "specs/features/FEAT-1.yaml", "title: Timeline view", "title: Quarter timeline")
         assert wait_for(lambda: "Quarter timeline" in fetch(page)), "the edit never reached the preview"
+        # The quick pass rebuilt the feature's page; the complete pass follows by itself.
+        index = f"http://127.0.0.1:{port}/features/"
+        assert wait_for(lambda: "Quarter timeline" in fetch(index)), "the pages that list the feature never followed"
+        search = f"http://127.0.0.1:{port}/search/search_index.json"
+        assert "Quarter timeline" in fetch(search)
 
         # A broken spec keeps the last good preview.
         edit(basic / "specs/features/FEAT-1.yaml", "status: planned", "status: plannd")
@@ -59,6 +64,7 @@ def test_serve_rebuilds_on_spec_change(basic: Path) -> None:
     finally:
         server.terminate()
         output, _ = server.communicate(timeout=10)
+    assert "the edited pages rebuilt in" in output
     assert "error[SG204]" in output
     assert "Traceback" not in output
     assert not (basic / "site").exists(), "the preview must not touch the workspace's site/"

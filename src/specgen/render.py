@@ -17,7 +17,7 @@ with separate ``{{ }}`` outputs instead.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -58,6 +58,10 @@ class Page:
     #: (briefs, lists) would answer every query a second time, and at scale it
     #: is most of the index.
     searchable: bool = True
+    #: The spec files this page presents, one entity after another (a feature's
+    #: own page, the list of personas). The preview re-renders these pages first
+    #: when one of the files changes; pages that gather from everywhere follow.
+    sources: frozenset[str] = frozenset()
 
 
 def _slug(audience: str) -> str:
@@ -71,16 +75,20 @@ PUBLIC_AUDIENCES = frozenset({"customer"})
 
 def plan(ws: Workspace) -> list[Page]:
     """Every page of the site, in navigation order."""
+
+    def sources(table: dict[str, Any]) -> frozenset[str]:
+        return frozenset(entity.source for entity in table.values())
+
     pages = [
         Page("index.md", "home.md.j2", "Home"),
         Page("roadmap.md", "roadmap.md.j2", "Roadmap", searchable=False),
         Page("backlog.md", "backlog.md.j2", "Backlog", searchable=False),
         Page("features/index.md", "features.md.j2", "Features", searchable=False),
-        Page("objectives.md", "objectives.md.j2", "Objectives"),
-        Page("personas.md", "personas.md.j2", "Personas"),
-        Page("evidence.md", "evidence.md.j2", "Evidence"),
-        Page("decisions.md", "decisions.md.j2", "Decisions"),
-        Page("stakeholders.md", "stakeholders.md.j2", "Stakeholders"),
+        Page("objectives.md", "objectives.md.j2", "Objectives", sources=sources(ws.objectives)),
+        Page("personas.md", "personas.md.j2", "Personas", sources=sources(ws.personas)),
+        Page("evidence.md", "evidence.md.j2", "Evidence", sources=sources(ws.evidence)),
+        Page("decisions.md", "decisions.md.j2", "Decisions", sources=sources(ws.decisions)),
+        Page("stakeholders.md", "stakeholders.md.j2", "Stakeholders", sources=sources(ws.stakeholders)),
         Page("test-cases.md", "test-cases.md.j2", "Test cases", searchable=False),
         Page("briefs/index.md", "briefs.md.j2", "Briefs", searchable=False),
     ]
@@ -96,7 +104,10 @@ def plan(ws: Workspace) -> list[Page]:
         for a in AUDIENCES
     ]
     pages += [
-        Page(f"features/{f.id}.md", "feature.md.j2", f"{f.id}: {f.title}", {"feature": f}) for f in ws.features.values()
+        Page(
+            f"features/{f.id}.md", "feature.md.j2", f"{f.id}: {f.title}", {"feature": f}, sources=frozenset([f.source])
+        )
+        for f in ws.features.values()
     ]
     return pages
 
@@ -298,12 +309,18 @@ class RenderError(Exception):
         self.diagnostic = diagnostic
 
 
-def render_site(ws: Workspace, templates_dir: Path | None) -> tuple[dict[str, str], list[Any]]:
-    """Render every page in memory: (Markdown by docs path, navigation)."""
+def render_site(
+    ws: Workspace, templates_dir: Path | None, *, about: Collection[str] | None = None
+) -> tuple[dict[str, str], list[Any]]:
+    """Render pages in memory: (Markdown by docs path, navigation of the whole site).
+
+    Every page, or with ``about`` only the pages that present one of those spec files.
+    """
     env = make_environment(templates_dir)
     analysis = Analysis(ws)
     pages = plan(ws)
-    rendered = dict(_render(env, ws, analysis, pages, templates_dir))
+    chosen = pages if about is None else [p for p in pages if not p.sources.isdisjoint(about)]
+    rendered = dict(_render(env, ws, analysis, chosen, templates_dir))
     return rendered, nav(pages)
 
 

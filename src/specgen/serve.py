@@ -1,10 +1,11 @@
 """Serve: a live preview that rebuilds when a spec or a template changes.
 
 The preview is built into a temporary folder, never into the workspace's
-``site/``, with the same atomic build as ``specgen build``: while the specs
-have errors, the browser keeps showing the last good preview and the terminal
-shows the diagnostics. MkDocs' live-reload server watches the files and tells
-the browser to reload after each successful rebuild.
+``site/``, by a :class:`~specgen.preview.Preview`: a full build first, then
+only the pages an edit changed. While the specs have errors, the browser keeps
+showing the last good preview and the terminal shows the diagnostics. MkDocs'
+live-reload server watches the files and tells the browser to reload after
+each rebuild.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import html
 import logging
 import shutil
 import tempfile
+import time
 from pathlib import Path
 
 import click
@@ -20,7 +22,7 @@ from mkdocs.livereload import LiveReloadServer
 
 from specgen.check import resolve_settings
 from specgen.config import CONFIG_FILE
-from specgen.site import build
+from specgen.preview import Preview
 
 log = logging.getLogger(__name__)
 
@@ -37,15 +39,27 @@ def serve(workspace: Path | str = ".", *, dev_addr: str = "127.0.0.1:8000") -> i
     """Serve a live preview until interrupted; returns the exit code."""
     host, port = parse_address(dev_addr)
     settings, _ = resolve_settings(workspace)
-    preview = Path(tempfile.mkdtemp(prefix="specgen-preview-"))
-    site = preview / "site"
+    root = Path(tempfile.mkdtemp(prefix="specgen-preview-"))
+    preview = Preview(settings, root)
+    site = preview.site
+    # Touched after a quick pass: the server sees the change, reloads the
+    # browsers with the quick pass and calls rebuild() again for the complete one.
+    pending = root / "pending"
+    pending.touch()
 
     def rebuild() -> None:
-        result = build(settings.workspace, site_dir=site, cache=True)
+        started = time.perf_counter()
+        rebuilt = preview.rebuild()
+        result = rebuilt.result
         for diagnostic in result.diagnostics:
             click.echo(str(diagnostic), err=True)
-        if result.success:
-            click.echo(f"preview rebuilt ({result.pages} pages)", err=True)
+        took = f"{time.perf_counter() - started:.1f} s"
+        if result.success and rebuilt.pending:
+            click.echo(f"preview: the edited pages rebuilt in {took}; now the pages that gather them", err=True)
+            pending.write_text(str(started), encoding="utf-8")
+        elif result.success:
+            what = "built" if rebuilt.full else f"rebuilt {rebuilt.pages} of {result.pages} pages"
+            click.echo(f"preview {what} in {took}", err=True)
         else:
             click.echo("the specs have problems: the preview shows the last good build", err=True)
             if not site.exists():
@@ -55,6 +69,7 @@ def serve(workspace: Path | str = ".", *, dev_addr: str = "127.0.0.1:8000") -> i
     try:
         rebuild()
         for path in (
+            pending,
             settings.specs_dir,
             settings.templates_dir,
             settings.mkdocs_config,
@@ -71,7 +86,7 @@ def serve(workspace: Path | str = ".", *, dev_addr: str = "127.0.0.1:8000") -> i
         return 2
     finally:
         server.shutdown()
-        shutil.rmtree(preview, ignore_errors=True)
+        shutil.rmtree(root, ignore_errors=True)
     return 0
 
 

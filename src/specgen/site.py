@@ -11,7 +11,7 @@ import logging
 import re
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -39,10 +39,10 @@ class BuildResult:
 
     @property
     def success(self) -> bool:
-        return self.check.success and not _fatal(self.build_diagnostics, strict=self.check.settings.strict)
+        return self.check.success and not stops_build(self.build_diagnostics, strict=self.check.settings.strict)
 
 
-def _fatal(diagnostics: list[Diagnostic], *, strict: bool) -> bool:
+def stops_build(diagnostics: list[Diagnostic], *, strict: bool) -> bool:
     """Whether build findings stop the build: any error, or anything at all in strict mode."""
     return any(d.severity is Severity.ERROR or strict for d in diagnostics)
 
@@ -68,9 +68,27 @@ def build(
         return BuildResult(
             result, out, [Diagnostic.of("SG403", shown_path(out, settings.workspace), unsafe, line=1, column=1)]
         )
+    rendered = render_checked(result, settings, progress)
+    if isinstance(rendered, Diagnostic):
+        return BuildResult(result, out, [rendered])
+    pages, navigation = rendered
+    if progress:
+        progress("building the site with MkDocs", 0, 1)
+    build_problems = _mkdocs_build(pages, navigation, settings.mkdocs_config, out, strict=settings.strict)
+    return BuildResult(result, out, build_problems, len(pages))
+
+
+def render_checked(
+    result: CheckResult, settings: Settings, progress: Progress | None = None, *, about: Collection[str] | None = None
+) -> tuple[dict[str, str], list[Any]] | Diagnostic:
+    """The pages and navigation of a clean check, or why they cannot be built.
+
+    Every page, or with ``about`` only those that present one of those spec files.
+    """
+    assert result.workspace is not None
     config = settings.mkdocs_config
     if not config.is_file():
-        missing = Diagnostic.of(
+        return Diagnostic.of(
             "SG403",
             shown_path(config, settings.workspace),
             "no MkDocs configuration found",
@@ -78,20 +96,15 @@ def build(
             line=1,
             column=1,
         )
-        return BuildResult(result, out, [missing])
     try:
         if progress:
             progress("rendering", 0, 1)
-        pages, navigation = render_site(result.workspace, settings.templates_dir)
+        return render_site(result.workspace, settings.templates_dir, about=about)
     except RenderError as error:
         located = error.diagnostic
         if Path(located.path).is_absolute():
             located = replace(located, path=shown_path(Path(located.path), settings.workspace))
-        return BuildResult(result, out, [located])
-    if progress:
-        progress("building the site with MkDocs", 0, 1)
-    build_problems = _mkdocs_build(pages, navigation, config, out, strict=settings.strict)
-    return BuildResult(result, out, build_problems, len(pages))
+        return located
 
 
 #: Written into every site specgen builds: only a folder holding it is ever replaced.
@@ -140,10 +153,7 @@ def write_docs(pages: dict[str, str], docs_dir: Path) -> None:
 def _mkdocs_build(
     pages: dict[str, str], navigation: list[Any], config_file: Path, site_dir: Path, *, strict: bool
 ) -> list[Diagnostic]:
-    from mkdocs.commands.build import build as mkdocs_build
-    from mkdocs.config import load_config
-    from mkdocs.exceptions import Abort, ConfigurationError, MkDocsException
-
+    """Build the pages with MkDocs beside ``site_dir``, then swap the result in."""
     shown = config_file.name
     try:
         site_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -153,39 +163,74 @@ def _mkdocs_build(
     try:
         docs, out = staging / "docs", staging / "site"
         write_docs(pages, docs)
-        with _captured_mkdocs_log() as records:
-            try:
-                # strict=None keeps the configuration's own `strict:` setting.
-                config = load_config(
-                    str(config_file), docs_dir=str(docs), site_dir=str(out), strict=True if strict else None
-                )
-                if config.nav is None:
-                    config.nav = navigation
-                mkdocs_build(config)
-                (out / SITE_MARKER).write_text("This site was built by specgen.\n", encoding="utf-8")
-            except (ConfigurationError, Abort, MkDocsException) as error:
-                logged = _log_diagnostics(records, shown)
-                if logged and str(error).startswith("Aborted with"):
-                    # The log already says why; what MkDocs aborted on is an error here too.
-                    return [replace(d, severity=Severity.ERROR) for d in logged]
-                return [*logged, _mkdocs_diagnostic(str(error), shown)]
-            except OSError as error:
-                return [Diagnostic.of("SG402", shown, f"cannot write the site: {error}", line=1, column=1)]
-            except Exception as error:  # plugins and hooks are the workspace's code: their failure is a finding
-                return [
-                    *_log_diagnostics(records, shown),
-                    Diagnostic.of("SG402", shown, f"MkDocs failed: {type(error).__name__}: {error}", line=1, column=1),
-                ]
-        problems = _log_diagnostics(records, shown)
-        if _fatal(problems, strict=strict):
-            return problems
+        run = run_mkdocs(config_file, docs, out, navigation, strict=strict)
+        if not run.complete or stops_build(run.problems, strict=strict):
+            return run.problems
         try:
             _swap(out, site_dir, staging)
         except OSError as error:
-            return [*problems, Diagnostic.of("SG402", shown, f"cannot replace the site: {error}", line=1, column=1)]
-        return problems
+            return [*run.problems, Diagnostic.of("SG402", shown, f"cannot replace the site: {error}", line=1, column=1)]
+        return run.problems
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+@dataclass(frozen=True)
+class MkDocsRun:
+    """What one MkDocs build said, and whether it wrote a whole site."""
+
+    problems: list[Diagnostic]
+    complete: bool
+    #: The configuration's ``use_directory_urls`` (how docs paths become URLs).
+    directory_urls: bool = True
+
+
+#: What MkDocs logs on every dirty build; specgen's preview chooses dirty builds on purpose.
+_DIRTY_WARNING = "A 'dirty' build is being performed"
+
+
+def run_mkdocs(
+    config_file: Path, docs: Path, out: Path, navigation: list[Any], *, strict: bool, dirty: bool = False
+) -> MkDocsRun:
+    """Run MkDocs on ``docs`` into ``out``, with its log turned into diagnostics.
+
+    A dirty build (the preview's) renders only the pages whose Markdown is
+    newer than their HTML, and is never aborted by MkDocs' own strict mode:
+    the caller decides what is fatal.
+    """
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import Abort, ConfigurationError, MkDocsException
+
+    shown = config_file.name
+    directory_urls = True
+    with _captured_mkdocs_log() as records:
+        try:
+            # strict=None keeps the configuration's own `strict:` setting.
+            config = load_config(
+                str(config_file),
+                docs_dir=str(docs),
+                site_dir=str(out),
+                strict=False if dirty else True if strict else None,
+            )
+            directory_urls = bool(config.use_directory_urls)
+            if config.nav is None:
+                config.nav = navigation
+            mkdocs_build(config, dirty=dirty)
+            (out / SITE_MARKER).write_text("This site was built by specgen.\n", encoding="utf-8")
+        except (ConfigurationError, Abort, MkDocsException) as error:
+            logged = _log_diagnostics(records, shown)
+            if logged and str(error).startswith("Aborted with"):
+                # The log already says why; what MkDocs aborted on is an error here too.
+                return MkDocsRun([replace(d, severity=Severity.ERROR) for d in logged], False, directory_urls)
+            return MkDocsRun([*logged, _mkdocs_diagnostic(str(error), shown)], False, directory_urls)
+        except OSError as error:
+            problem = Diagnostic.of("SG402", shown, f"cannot write the site: {error}", line=1, column=1)
+            return MkDocsRun([problem], False, directory_urls)
+        except Exception as error:  # plugins and hooks are the workspace's code: their failure is a finding
+            problem = Diagnostic.of("SG402", shown, f"MkDocs failed: {type(error).__name__}: {error}", line=1, column=1)
+            return MkDocsRun([*_log_diagnostics(records, shown), problem], False, directory_urls)
+    return MkDocsRun(_log_diagnostics(records, shown), True, directory_urls)
 
 
 def _swap(new: Path, site_dir: Path, staging: Path) -> None:
@@ -216,7 +261,7 @@ def _log_diagnostics(records: list[logging.LogRecord], shown: str) -> list[Diagn
     return [
         _mkdocs_diagnostic(r.getMessage(), shown, Severity.ERROR if r.levelno >= logging.ERROR else Severity.WARNING)
         for r in records
-        if r.levelno >= logging.WARNING and not r.getMessage().startswith("Aborted with")
+        if r.levelno >= logging.WARNING and not r.getMessage().startswith(("Aborted with", _DIRTY_WARNING))
     ]
 
 

@@ -1,0 +1,183 @@
+"""Preview: a workspace's site, rebuilt page by page as its specs change.
+
+``specgen serve`` keeps one :class:`Preview` for the whole session. The first
+build is a full one, as atomic as ``specgen build``. After that, a rebuild
+checks the specs (the per-file cache makes that cheap), renders pages in
+memory, and gives MkDocs only the pages whose Markdown changed: they are
+written into a docs folder that lives as long as the preview, and MkDocs'
+dirty build converts just those, because their Markdown is newer than their
+HTML. The search index is then merged: the entries of the rebuilt pages
+replace their old ones.
+
+An edit is shown in two passes. The quick pass renders only the pages that
+present the changed files (the edited feature's page, the list of personas),
+so the page being worked on is up to date within a second or so even in a
+large workspace. The complete pass, which the caller runs right after it,
+renders every page and rebuilds whatever else changed (indexes, briefs, test
+cases), so the preview ends exactly as a full build would.
+
+What a dirty build cannot do is done by a full build again: the first build,
+a change of navigation or of ``mkdocs.yml``, and the build after one that
+failed.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from specgen.check import check
+from specgen.config import Settings
+from specgen.diagnostics import Diagnostic
+from specgen.site import BuildResult, render_checked, run_mkdocs, stops_build, write_docs
+
+
+@dataclass(frozen=True)
+class Rebuild:
+    """One rebuild of the preview: the build's outcome and how much it redid."""
+
+    result: BuildResult
+    #: Pages MkDocs converted again (0 when nothing changed).
+    pages: int
+    full: bool
+    #: A quick pass: the complete pass is still to run.
+    pending: bool = False
+
+
+class Preview:
+    """The preview site of one workspace, in a folder that the preview owns."""
+
+    def __init__(self, settings: Settings, root: Path) -> None:
+        self.settings = settings
+        self.docs = root / "docs"
+        self.site = root / "site"
+        # What the site was last built from; None until a full build has succeeded.
+        self._pages: dict[str, str] | None = None
+        self._navigation: list[Any] | None = None
+        self._config: bytes | None = None
+        self._directory_urls = True
+        self._search: list[dict[str, Any]] | None = None
+        # Spec files as of the last pass, by path: their digests.
+        self._sources: dict[str, str] = {}
+        self._pending = False
+
+    def rebuild(self, *, quick: bool = True) -> Rebuild:
+        """Check, render, and bring the site up to date: one pass.
+
+        With ``quick``, a rebuild after an edit makes a quick pass and returns
+        with ``pending`` set; the next rebuild makes the complete pass. While
+        the specs or templates have problems, the site stays as it was.
+        """
+        result = check(settings=self.settings, cache=True)
+        if not result.success or result.workspace is None:
+            return Rebuild(BuildResult(result, self.site), 0, False)
+        sources = {d.path: d.digest or d.text for d in result.documents}
+        edited = {p for p in sources.keys() | self._sources.keys() if sources.get(p) != self._sources.get(p)}
+        config = self.settings.mkdocs_config.read_bytes()
+        first = self._pages is None or config != self._config
+        quick = quick and not first and not self._pending and bool(edited)
+        rendered = render_checked(result, self.settings, about=edited if quick else None)
+        if quick and not isinstance(rendered, Diagnostic) and (not rendered[0] or rendered[1] != self._navigation):
+            # Nothing presents the edited files on its own, or the navigation changed: one complete pass.
+            quick = False
+            rendered = render_checked(result, self.settings)
+        if isinstance(rendered, Diagnostic):
+            return Rebuild(BuildResult(result, self.site, [rendered]), 0, False)
+        pages, navigation = rendered
+        full = first or navigation != self._navigation
+        if full:
+            complete, problems = self._full(pages, navigation)
+            count = len(pages)
+        else:
+            assert self._pages is not None
+            complete, problems, count = self._incremental(self._pages, pages, navigation, partial=quick)
+            if quick:
+                pages = {**self._pages, **pages}
+        if complete and not stops_build(problems, strict=self.settings.strict):
+            self._pages, self._navigation, self._config = pages, navigation, config
+            self._sources, self._pending = sources, quick
+        else:
+            # A failed full build leaves the old site, but the docs folder moved on; a
+            # failed dirty build may have updated part of the site. Either way the
+            # next build is a full one.
+            self._pages = None
+        return Rebuild(BuildResult(result, self.site, problems, len(pages)), count, full, quick)
+
+    def _full(self, pages: dict[str, str], navigation: list[Any]) -> tuple[bool, list[Diagnostic]]:
+        shutil.rmtree(self.docs, ignore_errors=True)
+        write_docs(pages, self.docs)
+        staging, old = self.site.with_name("site.new"), self.site.with_name("site.old")
+        for leftover in (staging, old):
+            shutil.rmtree(leftover, ignore_errors=True)
+        run = run_mkdocs(self.settings.mkdocs_config, self.docs, staging, navigation, strict=self.settings.strict)
+        if not run.complete or stops_build(run.problems, strict=self.settings.strict):
+            shutil.rmtree(staging, ignore_errors=True)
+            return False, run.problems
+        if self.site.exists():
+            self.site.rename(old)
+        staging.rename(self.site)
+        shutil.rmtree(old, ignore_errors=True)
+        self._directory_urls = run.directory_urls
+        self._search = _read_search_index(self.site)
+        return True, run.problems
+
+    def _incremental(
+        self, before: dict[str, str], pages: dict[str, str], navigation: list[Any], *, partial: bool
+    ) -> tuple[bool, list[Diagnostic], int]:
+        """A dirty build of the pages that changed; ``partial`` when ``pages`` are some of the site's only."""
+        changed = {path: text for path, text in pages.items() if before.get(path) != text}
+        removed = [] if partial else [path for path in before if path not in pages]
+        if not changed and not removed:
+            return True, [], 0
+        from mkdocs.structure.files import File
+
+        def file(path: str) -> File:
+            return File(path, str(self.docs), str(self.site), self._directory_urls)
+
+        for path in removed:
+            (self.docs / path).unlink(missing_ok=True)
+            output = Path(file(path).abs_dest_path)
+            output.unlink(missing_ok=True)
+            if output.parent != self.site and not any(output.parent.iterdir()):
+                output.parent.rmdir()
+        # MkDocs' dirty build converts a page whose HTML is missing or older than
+        # its Markdown. File times can be coarser than two quick saves, so the
+        # HTML of a changed page is removed rather than trusted to look older.
+        for path in changed:
+            Path(file(path).abs_dest_path).unlink(missing_ok=True)
+        write_docs(changed, self.docs)
+        run = run_mkdocs(self.settings.mkdocs_config, self.docs, self.site, navigation, strict=False, dirty=True)
+        if run.complete and self._search is not None:
+            # MkDocs calls the home page "./"; search entries locate it as "".
+            redone = {file(path).url.removeprefix("./") for path in [*changed, *removed]}
+            self._search = _merge_search_index(self.site, self._search, redone)
+        return run.complete, run.problems, len(changed)
+
+
+def _read_search_index(site: Path) -> list[dict[str, Any]] | None:
+    """The entries of the site's search index, or None when the site has none."""
+    path = site / "search" / "search_index.json"
+    if not path.is_file():
+        return None
+    entries = json.loads(path.read_text(encoding="utf-8")).get("docs")
+    return entries if isinstance(entries, list) else None
+
+
+def _merge_search_index(site: Path, previous: list[dict[str, Any]], redone: set[str]) -> list[dict[str, Any]] | None:
+    """Rewrite the search index of a dirty build, which holds only the rebuilt pages, to hold every page.
+
+    An entry belongs to the page whose URL is its location up to ``#``; the
+    entries of pages that were rebuilt or removed are replaced by the new ones.
+    """
+    path = site / "search" / "search_index.json"
+    if not path.is_file():
+        return None
+    index = json.loads(path.read_text(encoding="utf-8"))
+    kept = [entry for entry in previous if str(entry.get("location", "")).partition("#")[0] not in redone]
+    index["docs"] = kept + list(index.get("docs") or [])
+    path.write_text(json.dumps(index, separators=(",", ":"), ensure_ascii=False), encoding="utf-8")
+    entries: list[dict[str, Any]] = index["docs"]
+    return entries

@@ -1,0 +1,161 @@
+"""The incremental preview: after every edit it ends exactly as a full build would.
+
+Real MkDocs, real files: each edit is applied to a copy of the ``basic``
+workspace, the preview rebuilds (quick pass, then complete pass), and the
+preview's site is compared, file by file, with a fresh ``specgen build``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+import specgen
+from specgen.check import resolve_settings
+from specgen.preview import Preview, Rebuild
+
+from .test_schema import edit
+
+NEW_FEATURE = """\
+id: FEAT-3
+title: Capacity planner
+status: idea
+owner: STK-1
+horizon: later
+problem: Teams overcommit.
+"""
+
+
+def site_files(site: Path) -> dict[str, bytes]:
+    """Every file of a built site except the search index, which is compared by its entries."""
+    return {
+        p.relative_to(site).as_posix(): p.read_bytes()
+        for p in sorted(site.rglob("*"))
+        if p.is_file() and p.name != "search_index.json"
+    }
+
+
+def search_entries(site: Path) -> list[str]:
+    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    return sorted(json.dumps(entry, sort_keys=True) for entry in index["docs"])
+
+
+def settle(preview: Preview) -> list[Rebuild]:
+    """Rebuild until no pass is pending, as ``specgen serve`` does."""
+    passes = [preview.rebuild()]
+    while passes[-1].pending:
+        passes.append(preview.rebuild())
+    assert len(passes) <= 2, "a quick pass is followed by one complete pass, no more"
+    return passes
+
+
+def assert_same_as_full_build(workspace: Path, preview: Preview, tmp_path: Path) -> None:
+    full = tmp_path / "full"
+    result = specgen.build(workspace, site_dir=full)
+    assert result.success, [str(d) for d in result.diagnostics]
+    assert site_files(preview.site) == site_files(full)
+    assert search_entries(preview.site) == search_entries(full)
+
+
+def retitle(ws: Path) -> None:
+    edit(ws / "specs/features/FEAT-1.yaml", "title: Timeline view", "title: Quarter timeline")
+
+
+def rename_persona(ws: Path) -> None:
+    edit(ws / "specs/personas/PER-1.yaml", "name: Pat, team lead", "name: Pat, engineering lead")
+
+
+def add_feature(ws: Path) -> None:
+    (ws / "specs/features/FEAT-3.yaml").write_text(NEW_FEATURE, encoding="utf-8")
+
+
+def remove_feature(ws: Path) -> None:
+    (ws / "specs/features/FEAT-2.yaml").unlink()
+
+
+def override_template(ws: Path) -> None:
+    (ws / "templates").mkdir(exist_ok=True)
+    (ws / "templates/personas.md.j2").write_text("# Who we serve\n\n{{ ws.personas | length }} personas.\n")
+
+
+def release_note(ws: Path) -> None:
+    edit(ws / "specs/releases/REL-1.yaml", "name:", "name: Renamed")
+
+
+EDITS: list[Callable[[Path], None]] = [retitle, rename_persona, add_feature, remove_feature, override_template]
+
+
+@pytest.fixture
+def reproducible(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The sitemap carries the build date; both builds must see the same one.
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764000000")
+
+
+@pytest.mark.usefixtures("reproducible")
+def test_preview_ends_as_a_full_build_after_each_edit(basic: Path, tmp_path: Path) -> None:
+    settings, _ = resolve_settings(basic)
+    preview = Preview(settings, tmp_path / "preview")
+    first = settle(preview)
+    assert [(p.full, p.pending) for p in first] == [(True, False)]
+    assert_same_as_full_build(basic, preview, tmp_path)
+
+    for change in EDITS:
+        change(basic)
+        passes = settle(preview)
+        assert all(not p.full for p in passes), f"{change.__name__} should not need a full build"
+        assert passes[-1].result.success, [str(d) for d in passes[-1].result.diagnostics]
+        assert_same_as_full_build(basic, preview, tmp_path)
+
+    assert not (preview.site / "features/FEAT-2").exists(), "a removed feature's page is gone"
+
+
+@pytest.mark.usefixtures("reproducible")
+def test_the_quick_pass_rebuilds_only_the_edited_page(basic: Path, tmp_path: Path) -> None:
+    settings, _ = resolve_settings(basic)
+    preview = Preview(settings, tmp_path / "preview")
+    settle(preview)
+    retitle(basic)
+
+    quick = preview.rebuild()
+    assert (quick.pending, quick.pages) == (True, 1)
+    assert "Quarter timeline" in (preview.site / "features/FEAT-1/index.html").read_text(encoding="utf-8")
+
+    complete = preview.rebuild()
+    assert not complete.pending
+    assert complete.pages > 1, "the pages that list the feature follow in the complete pass"
+    assert "Quarter timeline" in (preview.site / "features/index.html").read_text(encoding="utf-8")
+
+    nothing = preview.rebuild()
+    assert (nothing.pending, nothing.pages, nothing.full) == (False, 0, False)
+
+
+def test_a_broken_edit_keeps_the_preview_and_the_next_good_one_catches_up(basic: Path, tmp_path: Path) -> None:
+    settings, _ = resolve_settings(basic)
+    preview = Preview(settings, tmp_path / "preview")
+    settle(preview)
+    page = preview.site / "features/FEAT-1/index.html"
+    before = page.read_bytes()
+
+    edit(basic / "specs/features/FEAT-1.yaml", "status: planned", "status: plannd")
+    broken = preview.rebuild()
+    assert not broken.result.success
+    assert page.read_bytes() == before
+
+    edit(basic / "specs/features/FEAT-1.yaml", "status: plannd", "status: in_progress")
+    settle(preview)
+    assert "In progress" in page.read_text(encoding="utf-8")
+
+
+def test_a_changed_mkdocs_configuration_rebuilds_everything(basic: Path, tmp_path: Path) -> None:
+    settings, _ = resolve_settings(basic)
+    preview = Preview(settings, tmp_path / "preview")
+    settle(preview)
+    config = basic / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("site_name:", "site_name: Renamed"))
+
+    passes = settle(preview)
+    assert [p.full for p in passes] == [True]
+    assert "Renamed" in (preview.site / "features/FEAT-2/index.html").read_text(encoding="utf-8")
