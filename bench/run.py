@@ -24,6 +24,7 @@ This is a script that prints figures, never a timed test.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import platform
@@ -35,10 +36,10 @@ import sys
 import tempfile
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).parent))
-import itertools
+BENCH = Path(__file__).resolve().parent
+sys.path.insert(0, str(BENCH))
 
-from corpus import generate
+from corpus import generate  # noqa: E402  # a sibling script, found through the path set above
 
 FLOOR_PARSE_VALIDATE = """
 import sys
@@ -77,6 +78,29 @@ workspace = result.workspace
 start = time.perf_counter()
 render_site(workspace, None)
 print(time.perf_counter() - start)
+"""
+
+PREVIEW = """
+import json, statistics, sys, time
+from pathlib import Path
+sys.path.insert(0, sys.argv[4])
+from run import touch_one_feature
+from specgen.check import resolve_settings
+from specgen.preview import Preview
+workspace, root, repeat = Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3])
+settings, _ = resolve_settings(workspace)
+preview = Preview(settings, root)
+assert preview.rebuild().result.success
+quick, complete = [], []
+for _ in range(repeat):
+    touch_one_feature(workspace)
+    start = time.perf_counter()
+    assert preview.rebuild().pending
+    quick.append(time.perf_counter() - start)
+    start = time.perf_counter()
+    assert preview.rebuild().result.success
+    complete.append(time.perf_counter() - start)
+print(json.dumps([statistics.median(quick), statistics.median(complete)]))
 """
 
 BARE_MKDOCS = """
@@ -160,6 +184,10 @@ def bench_size(features: int, repeat: int, root: Path) -> dict[str, tuple[float,
     build = [*specgen, "build", "-w", str(workspace), "--site-dir", str(site)]
     results["build_cold"] = median_of(repeat, [*build, "--no-cache"], lambda: shutil.rmtree(site, ignore_errors=True))
     results["rebuild_edit"] = median_of(repeat, build, lambda: touch_one_feature(workspace))
+    print(f"  {features:,} features: preview", file=sys.stderr)
+    _, peak, out = measured([py, "-c", PREVIEW, str(workspace), str(root / "preview"), str(repeat), str(BENCH)])
+    quick, complete = json.loads(out.strip().splitlines()[-1])
+    results["preview_quick"], results["preview_complete"] = (quick, peak), (complete, peak)
     return results
 
 
@@ -170,6 +198,8 @@ ROWS = (
     ("build_cold", "specgen build, cold"),
     ("rebuild_edit", "specgen build after editing one spec"),
     ("floor_render_mkdocs", "floor: render + bare mkdocs build (index nav)"),
+    ("preview_quick", "specgen serve after editing one spec: its page rebuilt"),
+    ("preview_complete", "specgen serve, then: every other page brought up to date"),
 )
 
 

@@ -258,3 +258,24 @@ def test_disk_full_during_build_keeps_previous_site(basic: Path) -> None:
     assert "Traceback" not in proc.stdout + proc.stderr
     assert snapshot(basic / "site") == before
     assert not any(p.name.startswith(".specgen-build-") for p in basic.iterdir())
+
+
+def test_pages_stay_whole_for_the_workspace_own_plugins(basic: Path) -> None:
+    # specgen lets MkDocs drop each page's text once written, but only when no
+    # plugin of the workspace's could want it later, like this hook does.
+    (basic / "hooks.py").write_text(
+        "from pathlib import Path\n"
+        "pages = []\n"
+        "def on_post_page(output, page, config):\n"
+        "    pages.append(page)\n"
+        "    return output\n"
+        "def on_post_build(config):\n"
+        "    whole = sum(p.content is not None and p.markdown is not None for p in pages)\n"
+        "    Path(config.site_dir, 'whole.txt').write_text(f'{whole} of {len(pages)}')\n",
+        encoding="utf-8",
+    )
+    config = basic / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8") + "hooks:\n  - hooks.py\n", encoding="utf-8")
+    result = build(basic)
+    assert result.success, [str(d) for d in result.diagnostics]
+    assert (basic / "site/whole.txt").read_text(encoding="utf-8") == f"{result.pages} of {result.pages}"

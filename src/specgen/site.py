@@ -74,8 +74,9 @@ def build(
     pages, navigation = rendered
     if progress:
         progress("building the site with MkDocs", 0, 1)
+    count = len(pages)
     build_problems = _mkdocs_build(pages, navigation, settings.mkdocs_config, out, strict=settings.strict)
-    return BuildResult(result, out, build_problems, len(pages))
+    return BuildResult(result, out, build_problems, count)
 
 
 def render_checked(
@@ -153,7 +154,11 @@ def write_docs(pages: dict[str, str], docs_dir: Path) -> None:
 def _mkdocs_build(
     pages: dict[str, str], navigation: list[Any], config_file: Path, site_dir: Path, *, strict: bool
 ) -> list[Diagnostic]:
-    """Build the pages with MkDocs beside ``site_dir``, then swap the result in."""
+    """Build the pages with MkDocs beside ``site_dir``, then swap the result in.
+
+    ``pages`` is emptied once written, so that its text is not held in memory
+    beside MkDocs' own copy.
+    """
     shown = config_file.name
     try:
         site_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -163,6 +168,7 @@ def _mkdocs_build(
     try:
         docs, out = staging / "docs", staging / "site"
         write_docs(pages, docs)
+        pages.clear()  # MkDocs reads them from disk: at scale, their text is better not held twice
         run = run_mkdocs(config_file, docs, out, navigation, strict=strict)
         if not run.complete or stops_build(run.problems, strict=strict):
             return run.problems
@@ -216,6 +222,8 @@ def run_mkdocs(
             directory_urls = bool(config.use_directory_urls)
             if config.nav is None:
                 config.nav = navigation
+            if set(config.plugins) <= _PLUGINS_THAT_KEEP_NO_PAGES:
+                config.plugins["specgen/lean-pages"] = _lean_pages()
             mkdocs_build(config, dirty=dirty)
             (out / SITE_MARKER).write_text("This site was built by specgen.\n", encoding="utf-8")
         except (ConfigurationError, Abort, MkDocsException) as error:
@@ -231,6 +239,34 @@ def run_mkdocs(
             problem = Diagnostic.of("SG402", shown, f"MkDocs failed: {type(error).__name__}: {error}", line=1, column=1)
             return MkDocsRun([*_log_diagnostics(records, shown), problem], False, directory_urls)
     return MkDocsRun(_log_diagnostics(records, shown), True, directory_urls)
+
+
+#: Plugins known to need no page's Markdown or HTML after the page is written.
+_PLUGINS_THAT_KEEP_NO_PAGES = frozenset({"search", "material/search"})
+
+
+def _lean_pages() -> Any:
+    """A plugin that lets MkDocs drop each page's Markdown and HTML once they are used.
+
+    MkDocs keeps every page's text until the build ends, which at 10,000
+    features is gigabytes. Only pages of no interest to any other plugin
+    are dropped: it is added only when the configuration's plugins are
+    known not to read pages after they are written.
+    """
+    from mkdocs.plugins import BasePlugin, event_priority
+
+    class LeanPages(BasePlugin):  # type: ignore[type-arg,no-untyped-call]  # MkDocs' base is generic, untyped
+        @event_priority(-100)
+        def on_page_content(self, html: str, /, *, page: Any, config: Any, files: Any) -> str:
+            page.markdown = None
+            return html
+
+        @event_priority(-100)
+        def on_post_page(self, output: str, /, *, page: Any, config: Any) -> str:
+            page.content = None
+            return output
+
+    return LeanPages()
 
 
 def _swap(new: Path, site_dir: Path, staging: Path) -> None:
