@@ -16,8 +16,8 @@ from .conftest import REPO
 @pytest.mark.parametrize(
     "command",
     [
-        ["ruff", "check", "src", "tests"],
-        ["ruff", "format", "--check", "src", "tests"],
+        ["ruff", "check", "src", "tests", "bench"],
+        ["ruff", "format", "--check", "src", "tests", "bench"],
         ["mypy"],
     ],
     ids=["ruff-check", "ruff-format", "mypy"],
