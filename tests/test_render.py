@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from specgen import check
+from specgen.analysis import INLINE_LIMIT
 from specgen.diagnostics import Diagnostic
 from specgen.escape import _escape_lines, code, escape_inline, paragraphs
 from specgen.render import RenderError, _relative, render_site
@@ -97,6 +98,42 @@ def test_customer_brief_hides_internal_items(basic: Path) -> None:
         assert private not in customer, private
     # The internal update heads the internal briefs instead.
     assert "Timeline slipped a month" in pages["briefs/exec.md"]
+
+
+def add_features(workspace: Path, count: int) -> None:
+    """``count`` more features in flight, each with one requirement and its test."""
+    for n in range(3, 3 + count):
+        (workspace / f"specs/features/FEAT-{n}.yaml").write_text(
+            f"id: FEAT-{n}\ntitle: Feature number {n}\nstatus: in_progress\nowner: STK-1\nhorizon: now\n"
+            "problem: Something hurts.\nrequirements:\n  - id: R1\n    statement: It works.\n    priority: must\n"
+            "    acceptance_criteria: [It works on a Tuesday]\n"
+            "test_cases:\n  - id: TC-{n}\n    title: Works\n    verifies: [R1]\n".replace("{n}", str(n)),
+            encoding="utf-8",
+        )
+
+
+def test_gathering_pages_link_instead_of_inlining_past_the_limit(basic: Path) -> None:
+    add_features(basic, INLINE_LIMIT)
+    result = check(basic)
+    assert result.workspace is not None, [str(d) for d in result.diagnostics]
+    pages, _ = render_site(result.workspace, None)
+    engineering = pages["briefs/engineering.md"]
+    assert f"{INLINE_LIMIT + 1} features are in flight or next" in engineering
+    assert "It works on a Tuesday" not in engineering  # criteria stay on the feature pages
+    assert "| [FEAT-9 Feature number 9](../features/FEAT-9.md) | In progress | now |" in engineering
+    assert "It works on a Tuesday" in pages["features/FEAT-9.md"]
+    tests = pages["test-cases.md"]
+    assert "too many for matrices on one page" in tests
+    assert "TC-9" in tests  # the list itself is whole
+
+
+def test_gathering_pages_inline_up_to_the_limit(basic: Path) -> None:
+    add_features(basic, INLINE_LIMIT - 2)  # basic has two features with requirements, one of them now
+    result = check(basic)
+    assert result.workspace is not None
+    pages, _ = render_site(result.workspace, None)
+    assert "It works on a Tuesday" in pages["briefs/engineering.md"]
+    assert "too many for matrices" not in pages["test-cases.md"]
 
 
 def template_failure(basic: Path, templates: Path, name: str, text: str) -> Diagnostic:

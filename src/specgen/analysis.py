@@ -156,6 +156,13 @@ def total_cost_of_delay(order: Sequence[Feature]) -> float:
     return total
 
 
+#: Pages that gather features (briefs, the test-case list) spell out each
+#: feature's details up to this many features per section; past it they give
+#: one row per feature, linked to its page. A brief of 500 features' requirements
+#: is no brief, and a page that size is slow in any browser.
+INLINE_LIMIT = 25
+
+
 @dataclass(frozen=True)
 class Coverage:
     requirements: int

@@ -36,7 +36,7 @@ from jinja2.runtime import Context
 from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
-from specgen.analysis import AUDIENCE_TITLES, AUDIENCES, FRAMEWORKS, HORIZONS, Analysis
+from specgen.analysis import AUDIENCE_TITLES, AUDIENCES, FRAMEWORKS, HORIZONS, INLINE_LIMIT, Analysis
 from specgen.diagnostics import Diagnostic
 from specgen.escape import anchor, code, escape_inline, external_link, front_matter, paragraphs
 from specgen.model import Workspace
@@ -197,6 +197,7 @@ def make_environment(templates_dir: Path | None) -> SandboxedEnvironment:
         audience_titles=AUDIENCE_TITLES,
         bar=_bar,
         HEALTH=HEALTH,
+        inline_limit=INLINE_LIMIT,
     )
     return env
 
