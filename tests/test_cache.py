@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from specgen import check
+from specgen.cache import shard_of
 
 from .test_schema import edit
 
@@ -22,10 +23,28 @@ def uncached(workspace: Path) -> list[str]:
 
 def test_cache_is_written_outside_the_workspace(basic: Path, _private_cache: Path) -> None:
     assert cached(basic) == []
-    files = list(_private_cache.iterdir())
-    assert len(files) == 1 and files[0].suffix == ".json"
-    assert "specs/features/FEAT-1.yaml" in files[0].read_text()
+    (folder,) = _private_cache.iterdir()  # one folder per workspace
+    shards = list(folder.iterdir())
+    assert shards and all(s.suffix == ".json" for s in shards)
+    assert any("specs/features/FEAT-1.yaml" in s.read_text() for s in shards)
     assert not list(basic.rglob("*.json"))
+
+
+def test_an_edit_rewrites_only_the_edited_file_shard(basic: Path, _private_cache: Path) -> None:
+    assert cached(basic) == []
+    (folder,) = _private_cache.iterdir()
+    before = {s.name: s.stat().st_mtime_ns for s in folder.iterdir()}
+    edited = f"{shard_of('specs/features/FEAT-1.yaml'):02d}.json"
+    for shard in folder.iterdir():  # make any rewrite visible, whatever the clock's resolution
+        os.utime(shard, ns=(1, 1))
+    edit(basic / "specs/features/FEAT-1.yaml", "title: Timeline view", "title: Quarter timeline")
+
+    assert cached(basic) == []
+
+    after = {s.name: s.stat().st_mtime_ns for s in folder.iterdir()}
+    assert after.keys() == before.keys()
+    assert [name for name, mtime in after.items() if mtime != 1] == [edited]
+    assert "Quarter timeline" in (folder / edited).read_text()
 
 
 def test_stale_cache_cannot_mask_a_new_dangling_reference(basic: Path) -> None:
@@ -62,10 +81,11 @@ def test_broken_files_are_cached_as_broken(basic: Path) -> None:
 
 def test_a_corrupt_or_foreign_cache_is_ignored(basic: Path, _private_cache: Path) -> None:
     assert cached(basic) == []
-    (cache_file,) = _private_cache.iterdir()
+    (folder,) = _private_cache.iterdir()
     edit(basic / "specs/features/FEAT-1.yaml", "status: planned", "status: plannd")
     for garbage in ("not json", "[]", '{"key": "other version", "files": {}}', '{"files": 3}'):
-        cache_file.write_text(garbage)
+        for shard in folder.iterdir():
+            shard.write_text(garbage)
         assert cached(basic) == uncached(basic) != []
 
 

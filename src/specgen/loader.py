@@ -102,6 +102,7 @@ def load_workspace(
     diagnostics: list[Diagnostic] = []
     unreadable: dict[str, Kind] = {}
     yaml = make_yaml()
+    root = workspace.resolve()
     files = list(discover(specs_dir))
     for done, file in enumerate(files, start=1):
         if progress:
@@ -119,7 +120,7 @@ def load_workspace(
                 )
             )
             continue
-        doc, problems = load_file(file, shown, kind, yaml, workspace, limits, cache)
+        doc, problems = load_file(file, shown, kind, yaml, root, limits, cache)
         diagnostics.extend(problems)
         if doc is not None:
             documents.append(doc)
@@ -145,7 +146,7 @@ def _folder_hint(relative: Path) -> str | None:
 def load_file(
     file: Path, shown: str, kind: Kind, yaml: YAML, workspace: Path, limits: Limits, cache: FileCache | None = None
 ) -> tuple[Document | None, list[Diagnostic]]:
-    """Read and parse one file; problems come back as diagnostics."""
+    """Read and parse one file; problems come back as diagnostics. ``workspace`` is resolved."""
     text, problems = read_text(file, shown, workspace, limits)
     if text is None:
         return None, problems
@@ -162,7 +163,7 @@ def load_file(
 
 
 def read_text(file: Path, shown: str, workspace: Path, limits: Limits) -> tuple[str | None, list[Diagnostic]]:
-    """The text of a file inside the workspace, or why it cannot be read."""
+    """The text of a file inside the (resolved) workspace, or why it cannot be read."""
 
     def fail(code: str, message: str, line: int = 0, column: int = 0) -> tuple[None, list[Diagnostic]]:
         return None, [Diagnostic.of(code, shown, message, line=line, column=column)]
@@ -171,7 +172,7 @@ def read_text(file: Path, shown: str, workspace: Path, limits: Limits) -> tuple[
         real = file.resolve(strict=True)
     except (OSError, RuntimeError) as error:  # RuntimeError: a symlink loop, on Python 3.11
         return fail("SG110", f"cannot read the file: {getattr(error, 'strerror', None) or error}")
-    if not real.is_relative_to(workspace.resolve()):
+    if not real.is_relative_to(workspace):
         return fail("SG110", "the file is a link to a place outside the workspace")
     if not real.is_file():
         return fail("SG110", "not a regular file")
