@@ -159,3 +159,18 @@ def test_a_changed_mkdocs_configuration_rebuilds_everything(basic: Path, tmp_pat
     passes = settle(preview)
     assert [p.full for p in passes] == [True]
     assert "Renamed" in (preview.site / "features/FEAT-2/index.html").read_text(encoding="utf-8")
+
+
+def test_a_removed_mkdocs_configuration_is_reported_not_raised(basic: Path, tmp_path: Path) -> None:
+    settings, _ = resolve_settings(basic)
+    preview = Preview(settings, tmp_path / "preview")
+    settle(preview)
+    page = preview.site / "index.html"
+    before = page.read_bytes()
+    (basic / "mkdocs.yml").unlink()
+
+    rebuilt = preview.rebuild()
+
+    assert not rebuilt.result.success
+    assert [d.code for d in rebuilt.result.diagnostics] == ["SG403"]
+    assert page.read_bytes() == before

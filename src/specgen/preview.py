@@ -76,7 +76,10 @@ class Preview:
             return Rebuild(BuildResult(result, self.site), 0, False)
         sources = {d.path: d.digest or d.text for d in result.documents}
         edited = {p for p in sources.keys() | self._sources.keys() if sources.get(p) != self._sources.get(p)}
-        config = self.settings.mkdocs_config.read_bytes()
+        try:
+            config = self.settings.mkdocs_config.read_bytes()
+        except OSError:
+            config = None  # render_checked() says what is wrong with it
         first = self._pages is None or config != self._config
         quick = quick and not first and not self._pending and bool(edited)
         rendered = render_checked(result, self.settings, about=edited if quick else None)
@@ -88,14 +91,19 @@ class Preview:
             return Rebuild(BuildResult(result, self.site, [rendered]), 0, False)
         pages, navigation = rendered
         full = first or navigation != self._navigation
-        if full:
-            complete, problems = self._full(pages, navigation)
-            count = len(pages)
-        else:
-            assert self._pages is not None
-            complete, problems, count = self._incremental(self._pages, pages, navigation, partial=quick)
-            if quick:
-                pages = {**self._pages, **pages}
+        try:
+            if full:
+                complete, problems = self._full(pages, navigation)
+                count = len(pages)
+            else:
+                assert self._pages is not None
+                complete, problems, count = self._incremental(self._pages, pages, navigation, partial=quick)
+                if quick:
+                    pages = {**self._pages, **pages}
+        except OSError as error:
+            shown = self.settings.mkdocs_config.name
+            complete, count = False, 0
+            problems = [Diagnostic.of("SG402", shown, f"cannot write the preview: {error}", line=1, column=1)]
         if complete and not stops_build(problems, strict=self.settings.strict):
             self._pages, self._navigation, self._config = pages, navigation, config
             self._sources, self._pending = sources, quick
