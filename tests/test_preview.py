@@ -52,6 +52,14 @@ def settle(preview: Preview) -> list[Rebuild]:
     return passes
 
 
+def settled_preview(workspace: Path, tmp_path: Path) -> Preview:
+    """A preview of ``workspace`` after its first, full build."""
+    settings, _ = resolve_settings(workspace)
+    preview = Preview(settings, tmp_path / "preview")
+    assert [(p.full, p.pending) for p in settle(preview)] == [(True, False)]
+    return preview
+
+
 def assert_same_as_full_build(workspace: Path, preview: Preview, tmp_path: Path) -> None:
     full = tmp_path / "full"
     result = specgen.build(workspace, site_dir=full)
@@ -96,10 +104,7 @@ def reproducible(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.mark.usefixtures("reproducible")
 def test_preview_ends_as_a_full_build_after_each_edit(basic: Path, tmp_path: Path) -> None:
-    settings, _ = resolve_settings(basic)
-    preview = Preview(settings, tmp_path / "preview")
-    first = settle(preview)
-    assert [(p.full, p.pending) for p in first] == [(True, False)]
+    preview = settled_preview(basic, tmp_path)
     assert_same_as_full_build(basic, preview, tmp_path)
 
     for change in EDITS:
@@ -114,9 +119,7 @@ def test_preview_ends_as_a_full_build_after_each_edit(basic: Path, tmp_path: Pat
 
 @pytest.mark.usefixtures("reproducible")
 def test_the_quick_pass_rebuilds_only_the_edited_page(basic: Path, tmp_path: Path) -> None:
-    settings, _ = resolve_settings(basic)
-    preview = Preview(settings, tmp_path / "preview")
-    settle(preview)
+    preview = settled_preview(basic, tmp_path)
     retitle(basic)
 
     quick = preview.rebuild()
@@ -132,10 +135,28 @@ def test_the_quick_pass_rebuilds_only_the_edited_page(basic: Path, tmp_path: Pat
     assert (nothing.pending, nothing.pages, nothing.full) == (False, 0, False)
 
 
+@pytest.mark.parametrize(
+    ("spec", "old", "new", "page"),
+    [
+        ("specs/evidence/EVD-1.yaml", "Plans go stale", "Plans rot", "evidence/index.html"),
+        ("specs/personas/PER-1.yaml", "Pat, team lead", "Pat, engineering lead", "personas/index.html"),
+        ("specs/releases/REL-1.yaml", 'name: "1.0"', 'name: "1.0 Aurora"', "roadmap/index.html"),
+        ("specs/product.yaml", "Acme Planner", "Acme Roadmapper", "index.html"),
+    ],
+)
+def test_the_quick_pass_rebuilds_the_page_that_presents_the_edited_spec(
+    basic: Path, tmp_path: Path, spec: str, old: str, new: str, page: str
+) -> None:
+    preview = settled_preview(basic, tmp_path)
+    edit(basic / spec, old, new)
+    quick = preview.rebuild()
+    assert (quick.pending, quick.pages) == (True, 1)
+    shown = new.split(": ")[-1].strip('"')
+    assert shown in (preview.site / page).read_text(encoding="utf-8")
+
+
 def test_a_broken_edit_keeps_the_preview_and_the_next_good_one_catches_up(basic: Path, tmp_path: Path) -> None:
-    settings, _ = resolve_settings(basic)
-    preview = Preview(settings, tmp_path / "preview")
-    settle(preview)
+    preview = settled_preview(basic, tmp_path)
     page = preview.site / "features/FEAT-1/index.html"
     before = page.read_bytes()
 
@@ -150,9 +171,7 @@ def test_a_broken_edit_keeps_the_preview_and_the_next_good_one_catches_up(basic:
 
 
 def test_a_changed_mkdocs_configuration_rebuilds_everything(basic: Path, tmp_path: Path) -> None:
-    settings, _ = resolve_settings(basic)
-    preview = Preview(settings, tmp_path / "preview")
-    settle(preview)
+    preview = settled_preview(basic, tmp_path)
     config = basic / "mkdocs.yml"
     config.write_text(config.read_text(encoding="utf-8").replace("site_name:", "site_name: Renamed"))
 
@@ -162,9 +181,7 @@ def test_a_changed_mkdocs_configuration_rebuilds_everything(basic: Path, tmp_pat
 
 
 def test_a_removed_mkdocs_configuration_is_reported_not_raised(basic: Path, tmp_path: Path) -> None:
-    settings, _ = resolve_settings(basic)
-    preview = Preview(settings, tmp_path / "preview")
-    settle(preview)
+    preview = settled_preview(basic, tmp_path)
     page = preview.site / "index.html"
     before = page.read_bytes()
     (basic / "mkdocs.yml").unlink()

@@ -26,7 +26,7 @@ from __future__ import annotations
 import json
 import shutil
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from specgen.check import check
@@ -82,7 +82,9 @@ class Preview:
             config = None  # render_checked() says what is wrong with it
         first = self._pages is None or config != self._config
         quick = quick and not first and not self._pending and bool(edited)
-        rendered = render_checked(result, self.settings, about=edited if quick else None)
+        # A spec's file is named after its ID (rule SG302), the product spec's "product".
+        about = {PurePosixPath(path).stem for path in edited}
+        rendered = render_checked(result, self.settings, about=about if quick else None)
         if quick and not isinstance(rendered, Diagnostic) and (not rendered[0] or rendered[1] != self._navigation):
             # Nothing presents the edited files on its own, or the navigation changed: one complete pass.
             quick = False

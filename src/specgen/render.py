@@ -58,10 +58,11 @@ class Page:
     #: (briefs, lists) would answer every query a second time, and at scale it
     #: is most of the index.
     searchable: bool = True
-    #: The spec files this page presents, one entity after another (a feature's
-    #: own page, the list of personas). The preview re-renders these pages first
-    #: when one of the files changes; pages that gather from everywhere follow.
-    sources: frozenset[str] = frozenset()
+    #: The IDs of the specs this page presents one after another (a feature's
+    #: own page, the list of personas); the product spec is ``product``, as its
+    #: file is named. When one of them is edited, the preview re-renders these
+    #: pages first; pages that gather from everywhere follow.
+    about: frozenset[str] = frozenset()
 
 
 def _slug(audience: str) -> str:
@@ -76,19 +77,16 @@ PUBLIC_AUDIENCES = frozenset({"customer"})
 def plan(ws: Workspace) -> list[Page]:
     """Every page of the site, in navigation order."""
 
-    def sources(table: dict[str, Any]) -> frozenset[str]:
-        return frozenset(entity.source for entity in table.values())
-
     pages = [
-        Page("index.md", "home.md.j2", "Home"),
-        Page("roadmap.md", "roadmap.md.j2", "Roadmap", searchable=False),
+        Page("index.md", "home.md.j2", "Home", about=frozenset(["product", *ws.updates])),
+        Page("roadmap.md", "roadmap.md.j2", "Roadmap", searchable=False, about=frozenset(ws.releases)),
         Page("backlog.md", "backlog.md.j2", "Backlog", searchable=False),
         Page("features/index.md", "features.md.j2", "Features", searchable=False),
-        Page("objectives.md", "objectives.md.j2", "Objectives", sources=sources(ws.objectives)),
-        Page("personas.md", "personas.md.j2", "Personas", sources=sources(ws.personas)),
-        Page("evidence.md", "evidence.md.j2", "Evidence", sources=sources(ws.evidence)),
-        Page("decisions.md", "decisions.md.j2", "Decisions", sources=sources(ws.decisions)),
-        Page("stakeholders.md", "stakeholders.md.j2", "Stakeholders", sources=sources(ws.stakeholders)),
+        Page("objectives.md", "objectives.md.j2", "Objectives", about=frozenset(ws.objectives)),
+        Page("personas.md", "personas.md.j2", "Personas", about=frozenset(ws.personas)),
+        Page("evidence.md", "evidence.md.j2", "Evidence", about=frozenset(ws.evidence)),
+        Page("decisions.md", "decisions.md.j2", "Decisions", about=frozenset(ws.decisions)),
+        Page("stakeholders.md", "stakeholders.md.j2", "Stakeholders", about=frozenset(ws.stakeholders)),
         Page("test-cases.md", "test-cases.md.j2", "Test cases", searchable=False),
         Page("briefs/index.md", "briefs.md.j2", "Briefs", searchable=False),
     ]
@@ -104,9 +102,7 @@ def plan(ws: Workspace) -> list[Page]:
         for a in AUDIENCES
     ]
     pages += [
-        Page(
-            f"features/{f.id}.md", "feature.md.j2", f"{f.id}: {f.title}", {"feature": f}, sources=frozenset([f.source])
-        )
+        Page(f"features/{f.id}.md", "feature.md.j2", f"{f.id}: {f.title}", {"feature": f}, about=frozenset([f.id]))
         for f in ws.features.values()
     ]
     return pages
@@ -315,12 +311,12 @@ def render_site(
 ) -> tuple[dict[str, str], list[Any]]:
     """Render pages in memory: (Markdown by docs path, navigation of the whole site).
 
-    Every page, or with ``about`` only the pages that present one of those spec files.
+    Every page, or with ``about`` only the pages that present one of those specs (by ID).
     """
     env = make_environment(templates_dir)
     analysis = Analysis(ws)
     pages = plan(ws)
-    chosen = pages if about is None else [p for p in pages if not p.sources.isdisjoint(about)]
+    chosen = pages if about is None else [p for p in pages if not p.about.isdisjoint(about)]
     rendered = dict(_render(env, ws, analysis, chosen, templates_dir))
     return rendered, nav(pages)
 

@@ -84,7 +84,7 @@ def render_checked(
 ) -> tuple[dict[str, str], list[Any]] | Diagnostic:
     """The pages and navigation of a clean check, or why they cannot be built.
 
-    Every page, or with ``about`` only those that present one of those spec files.
+    Every page, or with ``about`` only those that present one of those specs (by ID).
     """
     assert result.workspace is not None
     config = settings.mkdocs_config
