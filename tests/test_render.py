@@ -123,8 +123,11 @@ def test_gathering_pages_link_instead_of_inlining_past_the_limit(basic: Path) ->
     assert "| [FEAT-9 Feature number 9](../features/FEAT-9.md) | In progress | now |" in engineering
     assert "It works on a Tuesday" in pages["features/FEAT-9.md"]
     tests = pages["test-cases.md"]
-    assert "too many for matrices on one page" in tests
-    assert "TC-9" in tests  # the list itself is whole
+    assert "too many to list every test case, or a traceability matrix, on one page" in tests
+    assert "Traceability matrix" not in tests
+    # One row per feature: 1 of 1 requirements tested, no untested Must, 1 test case, none automated or run.
+    assert "| [FEAT-9 Feature number 9](features/FEAT-9.md) | 1 of 1 | 0 | 1 | 0 | 0 | 0 | 1 |" in tests
+    assert "TC-9" in pages["features/FEAT-9.md"]
 
 
 def test_gathering_pages_inline_up_to_the_limit(basic: Path) -> None:
@@ -133,7 +136,9 @@ def test_gathering_pages_inline_up_to_the_limit(basic: Path) -> None:
     assert result.workspace is not None
     pages, _ = render_site(result.workspace, None)
     assert "It works on a Tuesday" in pages["briefs/engineering.md"]
-    assert "too many for matrices" not in pages["test-cases.md"]
+    tests = pages["test-cases.md"]
+    assert "too many to list" not in tests
+    assert "Traceability matrix" in tests and "TC-9" in tests
 
 
 def template_failure(basic: Path, templates: Path, name: str, text: str) -> Diagnostic:

@@ -233,21 +233,29 @@ class Analysis:
 
     @cached_property
     def coverage(self) -> Coverage:
+        return self._coverage(self.ws.features.values(), list(self.ws.test_cases.values()))
+
+    def coverage_of(self, feature: Feature) -> Coverage:
+        """The coverage figures of one feature: its requirements and the test cases that verify them."""
+        return self._coverage([feature], self.feature_tests(feature))
+
+    def _coverage(self, features: Iterable[Feature], cases: list[TestCase]) -> Coverage:
         ws = self.ws
         by_req = ws.tests_by_requirement
+        features = list(features)
+        requirements = [r.uid for f in features for r in f.requirements]
         # The same scope as rule SG307: Must requirements of planned-or-later work.
         musts = [
             r.uid
-            for f in ws.features.values()
+            for f in features
             if f.status in PLANNED_OR_LATER
             for r in f.requirements
             if r.priority == "must" and not by_req.get(r.uid)
         ]
-        cases = list(ws.test_cases.values())
         results = [c.last_result.status for c in cases if c.last_result]
         return Coverage(
-            requirements=len(ws.requirements),
-            covered=sum(1 for uid in ws.requirements if by_req.get(uid)),
+            requirements=len(requirements),
+            covered=sum(1 for uid in requirements if by_req.get(uid)),
             untested_musts=musts,
             tests=len(cases),
             orphan_tests=[c.id for c in cases if not any(v in ws.requirements for v in c.verifies)],
