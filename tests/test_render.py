@@ -163,6 +163,11 @@ def test_sandbox_blocks_python_internals(tmp_path: Path, basic: Path) -> None:
     assert d.code == "SG401" and "unsafe" in d.message
 
 
+def test_templates_cannot_change_the_model(tmp_path: Path, basic: Path) -> None:
+    d = template_failure(basic, tmp_path / "templates", "home.md.j2", "{{ ws.features['FEAT-1'].goals.append('x') }}\n")
+    assert d.code == "SG401" and "unsafe" in d.message
+
+
 def test_rendered_pages_match_goldens(update_goldens: bool) -> None:
     result = check(FIXTURES / "valid" / "basic")
     assert result.workspace is not None

@@ -33,7 +33,7 @@ from jinja2 import (
     pass_context,
 )
 from jinja2.runtime import Context
-from jinja2.sandbox import SandboxedEnvironment
+from jinja2.sandbox import ImmutableSandboxedEnvironment, SandboxedEnvironment
 from markupsafe import Markup
 
 from specgen.analysis import AUDIENCE_TITLES, AUDIENCES, FRAMEWORKS, HORIZONS, INLINE_LIMIT, Analysis
@@ -130,14 +130,17 @@ def nav(pages: list[Page]) -> list[Any]:
 # --- environment ----------------------------------------------------------
 
 
-class _Sandbox(SandboxedEnvironment):
-    """Jinja's sandbox, remembering its verdict on each attribute of each type.
+class _Sandbox(ImmutableSandboxedEnvironment):
+    """Jinja's immutable sandbox, remembering its verdict on each attribute of each type.
+
+    Immutable: a template cannot change the model (``list.append`` and the
+    like are refused), so no page can alter what another page shows.
 
     Whether an attribute is safe depends only on its name and the type of the
-    object (Jinja looks at the name and at ``isinstance`` of function, method,
-    type, code, frame and generator objects), so the verdict can be reused:
-    templates read the same few attributes of the model hundreds of thousands
-    of times on a large workspace.
+    object (Jinja looks at the name, at ``isinstance`` of function, method,
+    type, code, frame and generator objects, and at the mutable container
+    types), so the verdict can be reused: templates read the same few
+    attributes of the model hundreds of thousands of times on a large workspace.
     """
 
     def __init__(self, **options: Any) -> None:
