@@ -10,11 +10,13 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 import specgen
 from specgen.check import resolve_settings
+from specgen.model import build_workspace
 from specgen.preview import Preview, Rebuild
 
 from .test_schema import edit
@@ -191,3 +193,27 @@ def test_a_removed_mkdocs_configuration_is_reported_not_raised(basic: Path, tmp_
     assert not rebuilt.result.success
     assert [d.code for d in rebuilt.result.diagnostics] == ["SG403"]
     assert page.read_bytes() == before
+
+
+def test_rebuilds_convert_only_the_edited_files_to_model_objects(basic: Path) -> None:
+    persona = basic / "specs/personas/PER-2.yaml"
+    persona.write_text(
+        "id: PER-2\nname: Sam, analyst\nsegment: Enterprises\njobs_to_be_done: [Report]\npains: [Copying]\n",
+        encoding="utf-8",
+    )
+    before = specgen.check(basic, cache=True)
+    assert before.success, [str(d) for d in before.diagnostics]
+    memo: dict[tuple[str, str], Any] = {}
+    first = build_workspace(before.documents, memo)
+    assert "PER-2" in first.personas
+    edit(basic / "specs/features/FEAT-1.yaml", "title: Timeline view", "title: Quarter timeline")
+    persona.unlink()
+    result = specgen.check(basic, cache=True)
+    assert result.success, [str(d) for d in result.diagnostics]
+    second = build_workspace(result.documents, memo)
+
+    assert second == result.workspace  # the same model as one built from scratch
+    assert second.features["FEAT-2"] is first.features["FEAT-2"]  # unchanged: reused
+    assert second.features["FEAT-1"].title == "Quarter timeline"
+    assert "PER-2" not in second.personas
+    assert {path for path, _ in memo} == {d.path for d in result.documents}  # nothing stale is kept

@@ -481,27 +481,57 @@ def _feature(doc: Document) -> Feature:
     return dataclasses.replace(feature, requirements=requirements, test_cases=cases, source=doc.path)
 
 
-def build_workspace(documents: Iterable[Document]) -> Workspace:
-    """The typed workspace from schema-valid documents."""
-    by_kind: dict[str, list[Document]] = {}
-    for doc in documents:
-        by_kind.setdefault(doc.kind.name, []).append(doc)
+def _entity(cls: type[T]) -> Callable[[Document], T]:
+    return lambda d: dataclasses.replace(build(cls, d.data), source=d.path)  # type: ignore[type-var]  # every class here has `source`
 
-    def many(kind: str, cls: type[T]) -> dict[str, T]:
-        return _by_id(
-            dataclasses.replace(build(cls, d.data), source=d.path)  # type: ignore[type-var]  # every class here has `source`
-            for d in by_kind.get(kind, [])
-        )
+
+#: How each kind of document becomes a model object; each depends on its own document only.
+_CONVERT: dict[str, Callable[[Document], Any]] = {
+    "product": _entity(Product),
+    "objective": _entity(Objective),
+    "persona": _entity(Persona),
+    "stakeholder": _entity(Stakeholder),
+    "evidence": lambda d: build(Evidence, d.data),  # its `source` is where the evidence came from
+    "feature": _feature,
+    "release": _entity(Release),
+    "decision": _entity(Decision),
+    "update": _entity(Update),
+}
+
+
+def build_workspace(documents: Iterable[Document], memo: dict[tuple[str, str], Any] | None = None) -> Workspace:
+    """The typed workspace from schema-valid documents.
+
+    ``memo`` keeps the model object of each document by path and digest across
+    calls (the preview passes the same one on every rebuild), so that only the
+    documents that changed are converted again. Model objects are never changed
+    after they are built (templates run in an immutable sandbox), so sharing
+    them between workspaces is safe.
+    """
+    by_kind: dict[str, list[Any]] = {}
+    seen: set[tuple[str, str]] = set()
+    for doc in documents:
+        key = (doc.path, doc.digest)
+        entity = memo.get(key) if memo is not None and doc.digest else None
+        if entity is None:
+            entity = _CONVERT[doc.kind.name](doc)
+            if memo is not None and doc.digest:
+                memo[key] = entity
+        seen.add(key)
+        by_kind.setdefault(doc.kind.name, []).append(entity)
+    if memo is not None:
+        for key in memo.keys() - seen:
+            del memo[key]
 
     products = by_kind.get("product", [])
     return Workspace(
-        product=dataclasses.replace(build(Product, products[0].data), source=products[0].path) if products else None,
-        objectives=many("objective", Objective),
-        personas=many("persona", Persona),
-        stakeholders=many("stakeholder", Stakeholder),
-        evidence=_by_id(build(Evidence, d.data) for d in by_kind.get("evidence", [])),
-        features=_by_id(_feature(d) for d in by_kind.get("feature", [])),
-        releases=many("release", Release),
-        decisions=many("decision", Decision),
-        updates=many("update", Update),
+        product=products[0] if products else None,
+        objectives=_by_id(by_kind.get("objective", [])),
+        personas=_by_id(by_kind.get("persona", [])),
+        stakeholders=_by_id(by_kind.get("stakeholder", [])),
+        evidence=_by_id(by_kind.get("evidence", [])),
+        features=_by_id(by_kind.get("feature", [])),
+        releases=_by_id(by_kind.get("release", [])),
+        decisions=_by_id(by_kind.get("decision", [])),
+        updates=_by_id(by_kind.get("update", [])),
     )

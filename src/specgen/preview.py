@@ -32,6 +32,7 @@ from typing import Any
 from specgen.check import check
 from specgen.config import Settings
 from specgen.diagnostics import Diagnostic
+from specgen.model import build_workspace
 from specgen.site import BuildResult, render_checked, run_mkdocs, stops_build, write_docs
 
 
@@ -63,6 +64,8 @@ class Preview:
         # Spec files as of the last pass, by path: their digests.
         self._sources: dict[str, str] = {}
         self._pending = False
+        # The model object of each spec file, kept between rebuilds: only edited files are converted again.
+        self._models: dict[tuple[str, str], Any] = {}
 
     def rebuild(self, *, quick: bool = True) -> Rebuild:
         """Check, render, and bring the site up to date: one pass.
@@ -72,8 +75,9 @@ class Preview:
         the specs or templates have problems, the site stays as it was.
         """
         result = check(settings=self.settings, cache=True)
-        if not result.success or result.workspace is None:
+        if not result.success:
             return Rebuild(BuildResult(result, self.site), 0, False)
+        workspace = build_workspace(result.documents, self._models)
         sources = {d.path: d.digest or d.text for d in result.documents}
         edited = {p for p in sources.keys() | self._sources.keys() if sources.get(p) != self._sources.get(p)}
         try:
@@ -84,11 +88,11 @@ class Preview:
         quick = quick and not first and not self._pending and bool(edited)
         # A spec's file is named after its ID (rule SG302), the product spec's "product".
         about = {PurePosixPath(path).stem for path in edited}
-        rendered = render_checked(result, self.settings, about=about if quick else None)
+        rendered = render_checked(workspace, self.settings, about=about if quick else None)
         if quick and not isinstance(rendered, Diagnostic) and (not rendered[0] or rendered[1] != self._navigation):
             # Nothing presents the edited files on its own, or the navigation changed: one complete pass.
             quick = False
-            rendered = render_checked(result, self.settings)
+            rendered = render_checked(workspace, self.settings)
         if isinstance(rendered, Diagnostic):
             return Rebuild(BuildResult(result, self.site, [rendered]), 0, False)
         pages, navigation = rendered

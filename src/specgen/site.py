@@ -21,6 +21,7 @@ from specgen.check import CheckResult, check, resolve_settings
 from specgen.config import CONFIG_FILE, Settings
 from specgen.diagnostics import Diagnostic, Severity
 from specgen.loader import Progress, shown_path
+from specgen.model import Workspace
 from specgen.render import RenderError, render_site
 
 
@@ -68,7 +69,7 @@ def build(
         return BuildResult(
             result, out, [Diagnostic.of("SG403", shown_path(out, settings.workspace), unsafe, line=1, column=1)]
         )
-    rendered = render_checked(result, settings, progress)
+    rendered = render_checked(result.workspace, settings, progress)
     if isinstance(rendered, Diagnostic):
         return BuildResult(result, out, [rendered])
     pages, navigation = rendered
@@ -80,13 +81,12 @@ def build(
 
 
 def render_checked(
-    result: CheckResult, settings: Settings, progress: Progress | None = None, *, about: Collection[str] | None = None
+    workspace: Workspace, settings: Settings, progress: Progress | None = None, *, about: Collection[str] | None = None
 ) -> tuple[dict[str, str], list[Any]] | Diagnostic:
-    """The pages and navigation of a clean check, or why they cannot be built.
+    """The pages and navigation of a checked workspace, or why they cannot be built.
 
     Every page, or with ``about`` only those that present one of those specs (by ID).
     """
-    assert result.workspace is not None
     config = settings.mkdocs_config
     if not config.is_file():
         return Diagnostic.of(
@@ -100,7 +100,7 @@ def render_checked(
     try:
         if progress:
             progress("rendering", 0, 1)
-        return render_site(result.workspace, settings.templates_dir, about=about)
+        return render_site(workspace, settings.templates_dir, about=about)
     except RenderError as error:
         located = error.diagnostic
         if Path(located.path).is_absolute():
