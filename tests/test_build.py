@@ -279,3 +279,12 @@ def test_pages_stay_whole_for_the_workspace_own_plugins(basic: Path) -> None:
     result = build(basic)
     assert result.success, [str(d) for d in result.diagnostics]
     assert (basic / "site/whole.txt").read_text(encoding="utf-8") == f"{result.pages} of {result.pages}"
+
+
+def test_a_build_result_keeps_the_model_and_findings_but_not_the_parsed_files(basic: Path) -> None:
+    edit(basic / "specs/features/FEAT-1.yaml", "objectives: [OBJ-1]", "objectives: []")  # a warning (SG309)
+    result = build(basic)
+    assert result.success
+    assert [d.code for d in result.diagnostics] == ["SG309"]
+    assert result.check.workspace is not None and "FEAT-1" in result.check.workspace.features
+    assert result.check.documents == []

@@ -6,6 +6,7 @@ Problems are data in the :class:`CheckResult`; nothing here prints or exits.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -39,6 +40,16 @@ class CheckResult:
         if any(d.severity is Severity.ERROR for d in self.diagnostics):
             return None
         return build_workspace(self.documents)
+
+    def without_documents(self) -> CheckResult:
+        """This result with its parsed documents let go; the diagnostics and the model stay.
+
+        A build needs the documents only until the model is built, and at
+        10,000 features they are some hundreds of megabytes.
+        """
+        lean = dataclasses.replace(self, documents=[])
+        lean.__dict__["workspace"] = self.workspace  # the cached model, kept rather than rebuilt from nothing
+        return lean
 
     @property
     def errors(self) -> list[Diagnostic]:

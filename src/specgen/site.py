@@ -73,6 +73,7 @@ def build(
     if isinstance(rendered, Diagnostic):
         return BuildResult(result, out, [rendered])
     pages, navigation = rendered
+    result = result.without_documents()  # not needed by MkDocs, which needs the memory
     if progress:
         progress("building the site with MkDocs", 0, 1)
     count = len(pages)
