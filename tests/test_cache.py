@@ -8,7 +8,8 @@ import sys
 from pathlib import Path
 
 from specgen import check
-from specgen.cache import shard_of
+from specgen.cache import FileCache, shard_of
+from specgen.check import resolve_settings
 
 from .test_schema import edit
 
@@ -103,3 +104,16 @@ def test_ci_runs_write_no_cache(basic: Path, _private_cache: Path) -> None:
     assert list(_private_cache.iterdir()) == []
     subprocess.run([sys.executable, "-m", "specgen", "check", "--workspace", str(basic)], env=env, check=True)
     assert len(list(_private_cache.iterdir())) == 1
+
+
+def test_a_cache_kept_in_memory_across_checks_hides_nothing(basic: Path) -> None:
+    settings, _ = resolve_settings(basic)
+    kept = FileCache(settings.workspace, settings.limits)  # as the preview keeps one
+    assert check(basic, cache=kept).diagnostics == []
+    edit(basic / "specs/features/FEAT-1.yaml", "status: planned", "status: plannd")
+    assert [str(d) for d in check(basic, cache=kept).diagnostics] == uncached(basic) != []
+    edit(basic / "specs/features/FEAT-1.yaml", "status: plannd", "status: planned")
+    (basic / "specs/stakeholders/STK-2.yaml").unlink()
+    assert [str(d) for d in check(basic, cache=kept).diagnostics] == uncached(basic) != []
+    # What it wrote to disk serves a later process as well.
+    assert cached(basic) == uncached(basic)

@@ -120,12 +120,24 @@ class FileCache:
 
     def store_checked(self, path: str, key: str, result: Checked) -> None:
         problems, valid = result
-        entry = self.new.setdefault(path, {"digest": key})
-        if entry.get("digest") == key:
-            entry["checked"] = [[_plain(p) for p in problems], valid]
+        entry = self.new.get(path, {"digest": key})
+        if entry.get("digest") == key:  # a new entry: the last run's may be shared with what it read
+            self.new[path] = {**entry, "checked": [[_plain(p) for p in problems], valid]}
 
     def save(self) -> None:
-        """Write the shards whose entries changed (entries of files that are gone are dropped)."""
+        """Write the shards whose entries changed (entries of files that are gone are dropped).
+
+        The cache is then ready for the next run in the same process, with
+        what this run saw as what it knows.
+        """
+        try:
+            self._write()
+        finally:
+            self.old, self.new = self.new, {}
+            self.shards = {shard_of(path) for path in self.old}
+            self.stale = set()
+
+    def _write(self) -> None:
         if self.new == self.old:
             return
         old: dict[int, dict[str, Any]] = {}

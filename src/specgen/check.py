@@ -79,19 +79,23 @@ def check(
     settings: Settings | None = None,
     strict: bool | None = None,
     progress: Progress | None = None,
-    cache: bool = False,
+    cache: bool | FileCache = False,
 ) -> CheckResult:
     """Check every spec of a workspace and return all findings at once.
 
     ``progress``, when given, is told how far reading and checking have come.
     ``cache`` reuses the per-file results of earlier runs for files whose text
     has not changed (see :mod:`specgen.cache`); the rules that span files
-    always run over every file.
+    always run over every file. A long-lived caller (the preview) passes the
+    same :class:`FileCache` to every check, so that it is read from disk once.
     """
     config_problems: list[Diagnostic] = []
     if settings is None:
         settings, config_problems = resolve_settings(workspace, strict=strict)
-    files = FileCache(settings.workspace, settings.limits) if cache else None
+    if isinstance(cache, FileCache):
+        files: FileCache | None = cache
+    else:
+        files = FileCache(settings.workspace, settings.limits) if cache else None
     loaded = load_workspace(settings.specs_dir, settings.workspace, settings.limits, progress, files)
     diagnostics = [*config_problems, *loaded.diagnostics]
     valid: list[Document] = []

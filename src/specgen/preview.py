@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from specgen.cache import FileCache
 from specgen.check import check
 from specgen.config import Settings
 from specgen.diagnostics import Diagnostic
@@ -60,10 +61,12 @@ class Preview:
         self._navigation: list[Any] | None = None
         self._config: bytes | None = None
         self._directory_urls = True
-        self._search: list[dict[str, Any]] | None = None
+        self._search: _SearchIndex | None = None
         # Spec files as of the last pass, by path: their digests.
         self._sources: dict[str, str] = {}
         self._pending = False
+        # Read from disk once, then kept up to date in memory by every check.
+        self._cache = FileCache(settings.workspace, settings.limits)
         # The model object of each spec file, kept between rebuilds: only edited files are converted again.
         self._models: dict[tuple[str, str], Any] = {}
 
@@ -74,7 +77,7 @@ class Preview:
         with ``pending`` set; the next rebuild makes the complete pass. While
         the specs or templates have problems, the site stays as it was.
         """
-        result = check(settings=self.settings, cache=True)
+        result = check(settings=self.settings, cache=self._cache)
         if not result.success:
             return Rebuild(BuildResult(result, self.site), 0, False)
         workspace = build_workspace(result.documents, self._models)
@@ -135,7 +138,7 @@ class Preview:
         staging.rename(self.site)
         shutil.rmtree(old, ignore_errors=True)
         self._directory_urls = run.directory_urls
-        self._search = _read_search_index(self.site)
+        self._search = _SearchIndex.read(self.site)
         return True, run.problems
 
     def _incremental(
@@ -167,31 +170,65 @@ class Preview:
         if run.complete and self._search is not None:
             # MkDocs calls the home page "./"; search entries locate it as "".
             redone = {file(path).url.removeprefix("./") for path in [*changed, *removed]}
-            self._search = _merge_search_index(self.site, self._search, redone)
+            self._search.merge(self.site, redone)
         return run.complete, run.problems, len(changed)
 
 
-def _read_search_index(site: Path) -> list[dict[str, Any]] | None:
-    """The entries of the site's search index, or None when the site has none."""
-    path = site / "search" / "search_index.json"
-    if not path.is_file():
-        return None
-    entries = json.loads(path.read_text(encoding="utf-8")).get("docs")
-    return entries if isinstance(entries, list) else None
+@dataclass
+class _SearchIndex:
+    """A site's search index, kept as each page's entries in JSON text.
 
-
-def _merge_search_index(site: Path, previous: list[dict[str, Any]], redone: set[str]) -> list[dict[str, Any]] | None:
-    """Rewrite the search index of a dirty build, which holds only the rebuilt pages, to hold every page.
-
-    An entry belongs to the page whose URL is its location up to ``#``; the
-    entries of pages that were rebuilt or removed are replaced by the new ones.
+    A dirty build writes an index of the rebuilt pages only; merging it into
+    this one and writing the whole index again costs a join of strings rather
+    than encoding some hundred thousand entries anew.
     """
-    path = site / "search" / "search_index.json"
+
+    config: str
+    #: The entries of each page, by page URL: an entry belongs to the page its
+    #: location names before ``#``.
+    pages: dict[str, list[str]]
+
+    @classmethod
+    def read(cls, site: Path) -> _SearchIndex | None:
+        index = _load_search_index(site)
+        if index is None:
+            return None
+        pages: dict[str, list[str]] = {}
+        for entry in index["docs"]:
+            pages.setdefault(_page_of(entry), []).append(_json(entry))
+        return cls(_json(index.get("config")), pages)
+
+    def merge(self, site: Path, redone: set[str]) -> None:
+        """Replace the entries of the ``redone`` pages with those of the dirty build, and write the whole index."""
+        fresh = _load_search_index(site)
+        if fresh is None:
+            return
+        for url in redone:
+            self.pages.pop(url, None)
+        for entry in fresh["docs"]:
+            self.pages.setdefault(_page_of(entry), []).append(_json(entry))
+        self.config = _json(fresh.get("config"))
+        docs = ",".join(entry for entries in self.pages.values() for entry in entries)
+        # The same text as json.dumps({"config": ..., "docs": [...]}) in the theme's separators.
+        text = f'{{"config":{self.config},"docs":[{docs}]}}'
+        (site / _SEARCH_INDEX).write_text(text, encoding="utf-8")
+
+
+_SEARCH_INDEX = Path("search", "search_index.json")
+
+
+def _load_search_index(site: Path) -> dict[str, Any] | None:
+    path = site / _SEARCH_INDEX
     if not path.is_file():
         return None
     index = json.loads(path.read_text(encoding="utf-8"))
-    kept = [entry for entry in previous if str(entry.get("location", "")).partition("#")[0] not in redone]
-    index["docs"] = kept + list(index.get("docs") or [])
-    path.write_text(json.dumps(index, separators=(",", ":"), ensure_ascii=False), encoding="utf-8")
-    entries: list[dict[str, Any]] = index["docs"]
-    return entries
+    return index if isinstance(index, dict) and isinstance(index.get("docs"), list) else None
+
+
+def _page_of(entry: dict[str, Any]) -> str:
+    return str(entry.get("location", "")).partition("#")[0]
+
+
+def _json(value: Any) -> str:
+    """JSON as the search plugins write it."""
+    return json.dumps(value, separators=(",", ":"), default=str)
