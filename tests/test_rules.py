@@ -81,13 +81,14 @@ def test_duplicate_ids(basic: Path) -> None:
     ]
 
 
+def add_test_case(feature: Path, ident: str) -> None:
+    """Give a feature a test case ``ident`` that verifies its R1."""
+    edit(feature, "requirements:", f"test_cases:\n  - id: {ident}\n    title: t\n    verifies: [R1]\nrequirements:")
+
+
 def test_duplicate_test_case_and_requirement_ids(basic: Path) -> None:
     edit(basic / "specs/features/FEAT-1.yaml", "  - id: R2", "  - id: R1")
-    edit(
-        basic / "specs/features/FEAT-2.yaml",
-        "requirements:",
-        "test_cases:\n  - id: TC-1\n    title: t\n    verifies: [R1]\nrequirements:",
-    )
+    add_test_case(basic / "specs/features/FEAT-2.yaml", "TC-1")
     assert messages(basic) == [
         "specs/features/FEAT-1.yaml:40:9: error[SG301]: requirement 'R1' appears twice in FEAT-1",
         "specs/features/FEAT-2.yaml:12:9: error[SG301]: test case ID 'TC-1' is already used in "
@@ -129,11 +130,7 @@ def test_broken_file_does_not_cascade(basic: Path) -> None:
 
 def test_feature_without_id_has_no_follow_on_errors(basic: Path) -> None:
     edit(basic / "specs/features/FEAT-2.yaml", "id: FEAT-2\n", "")
-    edit(
-        basic / "specs/features/FEAT-2.yaml",
-        "requirements:",
-        "test_cases:\n  - id: TC-2\n    title: t\n    verifies: [R1]\nrequirements:",
-    )
+    add_test_case(basic / "specs/features/FEAT-2.yaml", "TC-2")
     assert messages(basic) == [
         "specs/features/FEAT-2.yaml:1:1: error[SG202]: missing required key 'id' in feature "
         "(The feature's ID; must match the file name. IDs are never reused.)"
@@ -150,11 +147,7 @@ def test_malformed_requirement_reference_is_reported_once(basic: Path) -> None:
 
 def test_test_case_ids_differing_only_in_case_collide(basic: Path) -> None:
     edit(basic / "specs/features/FEAT-1.yaml", "id: TC-1", "id: TC-A")
-    edit(
-        basic / "specs/features/FEAT-2.yaml",
-        "requirements:",
-        "test_cases:\n  - id: TC-a\n    title: t\n    verifies: [R1]\nrequirements:",
-    )
+    add_test_case(basic / "specs/features/FEAT-2.yaml", "TC-a")
     assert messages(basic) == [
         "specs/features/FEAT-2.yaml:12:9: error[SG301]: test case ID 'TC-a' is already used in "
         "specs/features/FEAT-1.yaml"

@@ -40,7 +40,7 @@ class Document:
     #: the bytes that were checked.
     text: str
     #: A digest of kind and text: the key of this file's cached results.
-    digest: str = ""
+    digest: str
 
     @property
     def stem(self) -> str:

@@ -512,10 +512,10 @@ def build_workspace(documents: Iterable[Document], memo: dict[tuple[str, str], A
     seen: set[tuple[str, str]] = set()
     for doc in documents:
         key = (doc.path, doc.digest)
-        entity = memo.get(key) if memo is not None and doc.digest else None
+        entity = memo.get(key) if memo is not None else None
         if entity is None:
             entity = _CONVERT[doc.kind.name](doc)
-            if memo is not None and doc.digest:
+            if memo is not None:
                 memo[key] = entity
         seen.add(key)
         by_kind.setdefault(doc.kind.name, []).append(entity)

@@ -34,7 +34,7 @@ from specgen.check import check
 from specgen.config import Settings
 from specgen.diagnostics import Diagnostic
 from specgen.model import build_workspace
-from specgen.site import BuildResult, render_checked, run_mkdocs, stops_build, write_docs
+from specgen.site import BuildResult, publish, render_checked, run_mkdocs, stops_build, write_docs
 
 
 @dataclass(frozen=True)
@@ -62,8 +62,8 @@ class Preview:
         self._config: bytes | None = None
         self._directory_urls = True
         self._search: _SearchIndex | None = None
-        # Spec files as of the last pass, by path: their digests.
-        self._sources: dict[str, str] = {}
+        # The digest of each spec file as of the last pass, by path.
+        self._digests: dict[str, str] = {}
         self._pending = False
         # Read from disk once, then kept up to date in memory by every check.
         self._cache = FileCache(settings.workspace, settings.limits)
@@ -81,8 +81,8 @@ class Preview:
         if not result.success:
             return Rebuild(BuildResult(result, self.site), 0, False)
         workspace = build_workspace(result.documents, self._models)
-        sources = {d.path: d.digest or d.text for d in result.documents}
-        edited = {p for p in sources.keys() | self._sources.keys() if sources.get(p) != self._sources.get(p)}
+        digests = {d.path: d.digest for d in result.documents}
+        edited = {p for p in digests.keys() | self._digests.keys() if digests.get(p) != self._digests.get(p)}
         try:
             config = self.settings.mkdocs_config.read_bytes()
         except OSError:
@@ -115,7 +115,7 @@ class Preview:
             problems = [Diagnostic.of("SG402", shown, f"cannot write the preview: {error}", line=1, column=1)]
         if complete and not stops_build(problems, strict=self.settings.strict):
             self._pages, self._navigation, self._config = pages, navigation, config
-            self._sources, self._pending = sources, quick
+            self._digests, self._pending = digests, quick
         else:
             # A failed full build leaves the old site, but the docs folder moved on; a
             # failed dirty build may have updated part of the site. Either way the
@@ -126,20 +126,11 @@ class Preview:
     def _full(self, pages: dict[str, str], navigation: list[Any]) -> tuple[bool, list[Diagnostic]]:
         shutil.rmtree(self.docs, ignore_errors=True)
         write_docs(pages, self.docs)
-        staging, old = self.site.with_name("site.new"), self.site.with_name("site.old")
-        for leftover in (staging, old):
-            shutil.rmtree(leftover, ignore_errors=True)
-        run = run_mkdocs(self.settings.mkdocs_config, self.docs, staging, navigation, strict=self.settings.strict)
-        if not run.complete or stops_build(run.problems, strict=self.settings.strict):
-            shutil.rmtree(staging, ignore_errors=True)
-            return False, run.problems
-        if self.site.exists():
-            self.site.rename(old)
-        staging.rename(self.site)
-        shutil.rmtree(old, ignore_errors=True)
-        self._directory_urls = run.directory_urls
-        self._search = _SearchIndex.read(self.site)
-        return True, run.problems
+        run = publish(self.docs, navigation, self.settings.mkdocs_config, self.site, strict=self.settings.strict)
+        if run.complete:
+            self._directory_urls = run.directory_urls
+            self._search = _SearchIndex.read(self.site)
+        return run.complete, run.problems
 
     def _incremental(
         self, before: dict[str, str], pages: dict[str, str], navigation: list[Any], *, partial: bool

@@ -327,12 +327,16 @@ def render_site(
 def _render(
     env: SandboxedEnvironment, ws: Workspace, analysis: Analysis, pages: list[Page], templates_dir: Path | None
 ) -> Iterator[tuple[str, str]]:
-    public = ws.public()
-    public_analysis = Analysis(public)
+    public: tuple[Workspace, Analysis] | None = None  # made when a customer-facing page first needs it
     for page in pages:
         try:
             template = env.get_template(page.template)  # Jinja caches compiled templates
-            view, figures = (public, public_analysis) if page.public else (ws, analysis)
+            view, figures = ws, analysis
+            if page.public:
+                if public is None:
+                    public_ws = ws.public()
+                    public = (public_ws, Analysis(public_ws))
+                view, figures = public
             body = template.render(ws=view, an=figures, product=view.product, page=page, **page.extra)
             # The home page keeps the theme's default browser title: the site name.
             title = None if page.path == "index.md" else page.title

@@ -163,21 +163,39 @@ def _mkdocs_build(
     shown = config_file.name
     try:
         site_dir.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=".specgen-build-", dir=site_dir.parent))
+        docs = Path(tempfile.mkdtemp(prefix=".specgen-docs-", dir=site_dir.parent))
     except OSError as error:
         return [Diagnostic.of("SG402", shown, f"cannot create the site folder: {error}", line=1, column=1)]
     try:
-        docs, out = staging / "docs", staging / "site"
         write_docs(pages, docs)
         pages.clear()  # MkDocs reads them from disk: at scale, their text is better not held twice
-        run = run_mkdocs(config_file, docs, out, navigation, strict=strict)
+        return publish(docs, navigation, config_file, site_dir, strict=strict).problems
+    finally:
+        shutil.rmtree(docs, ignore_errors=True)
+
+
+def publish(docs: Path, navigation: list[Any], config_file: Path, site_dir: Path, *, strict: bool) -> MkDocsRun:
+    """Build ``docs`` with MkDocs in a folder beside ``site_dir`` and swap it in when the build is good.
+
+    The run is ``complete`` only when the new site replaced the old one; any
+    failure leaves ``site_dir`` as it was.
+    """
+    shown = config_file.name
+    try:
+        staging = Path(tempfile.mkdtemp(prefix=".specgen-build-", dir=site_dir.parent))
+    except OSError as error:
+        problem = Diagnostic.of("SG402", shown, f"cannot create the site folder: {error}", line=1, column=1)
+        return MkDocsRun([problem], False)
+    try:
+        run = run_mkdocs(config_file, docs, staging / "site", navigation, strict=strict)
         if not run.complete or stops_build(run.problems, strict=strict):
-            return run.problems
+            return replace(run, complete=False)
         try:
-            _swap(out, site_dir, staging)
+            _swap(staging / "site", site_dir, staging)
         except OSError as error:
-            return [*run.problems, Diagnostic.of("SG402", shown, f"cannot replace the site: {error}", line=1, column=1)]
-        return run.problems
+            problem = Diagnostic.of("SG402", shown, f"cannot replace the site: {error}", line=1, column=1)
+            return replace(run, problems=[*run.problems, problem], complete=False)
+        return run
     finally:
         shutil.rmtree(staging, ignore_errors=True)
 
