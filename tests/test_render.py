@@ -252,3 +252,23 @@ _docs_path = st.builds(
 def test_relative_links_match_posixpath(here_path: str, target_path: str) -> None:
     expected = "" if here_path == target_path else posixpath.relpath(target_path, posixpath.dirname(here_path) or ".")
     assert _relative(here_path, target_path) == expected
+
+
+def test_customer_view_holds_no_dates_exit_criteria_or_business_case(tmp_path: Path, basic: Path) -> None:
+    # An external release with every date and exit criterion filled in, and a template that prints all it can reach.
+    release = basic / "specs" / "releases" / "REL-1.yaml"
+    release.write_text(release.read_text() + "visibility: external\nexit_criteria:\n  - Zero open blocker bugs\n")
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "brief-customer.md.j2").write_text(
+        "{% for r in ws.releases.values() %}{{ r }}\n{% endfor %}"
+        "{% for r in an.releases %}{{ r.target_date }} {{ r.baseline_date }} {{ r.exit_criteria }}\n{% endfor %}"
+        "{{ product }}\n{{ product.business_case }}\n{{ product.vision }}\n"
+    )
+    result = check(basic)
+    assert result.workspace is not None
+    assert result.workspace.releases["REL-1"].visibility == "external"
+    customer = render_site(result.workspace, templates)[0]["briefs/customer.md"]
+    assert "1.0" in customer  # the release itself is public
+    for private in ("2027-01-15", "2026-12-15", "medium", "Zero open blocker bugs", "Seat-based", "PER-1", "remote"):
+        assert private not in customer, private

@@ -424,7 +424,15 @@ class Workspace:
             )
             for fid, f in external(self.features).items()
         }
-        product = self.product and dataclasses.replace(self.product, owner="", source="")
+        # The product as customers may see it: its name and promise, never the business case
+        # (revenue model, market, alternatives) or who it is for internally.
+        product = self.product and dataclasses.replace(
+            self.product,
+            owner="",
+            business_case=None,
+            vision=dataclasses.replace(self.product.vision, for_whom=[], why_now=""),
+            source="",
+        )
         return Workspace(
             product=product,
             objectives={},
@@ -432,7 +440,19 @@ class Workspace:
             stakeholders={},
             evidence={},
             features=features,
-            releases={k: dataclasses.replace(r, owner=None, source="") for k, r in releases.items()},
+            # No dates of any kind (customers see Now/Next/Later), no exit criteria, no owner.
+            releases={
+                k: dataclasses.replace(
+                    r,
+                    owner=None,
+                    target_date="",
+                    baseline_date=None,
+                    date_confidence=None,
+                    exit_criteria=[],
+                    source="",
+                )
+                for k, r in releases.items()
+            },
             decisions={},
             updates={
                 k: dataclasses.replace(u, author=None, asks=[], source="") for k, u in external(self.updates).items()
