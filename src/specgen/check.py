@@ -19,6 +19,7 @@ from specgen.locate import locate_all
 from specgen.model import Workspace, build_workspace
 from specgen.rules import check_rules
 from specgen.schema import check_document
+from specgen.template_files import template_problems
 
 
 @dataclass(frozen=True)
@@ -114,6 +115,7 @@ def check(
     if files:
         files.save()
     diagnostics.extend(check_rules(loaded.documents, valid, loaded.unreadable))
+    diagnostics.extend(template_problems(settings.templates_dir, settings.workspace, settings.limits.max_file_bytes))
     texts = {d.path: d.text for d in loaded.documents}
     diagnostics = sort_diagnostics(locate_all(diagnostics, texts))
     return CheckResult(settings, loaded.documents, diagnostics, loaded.files)

@@ -24,7 +24,6 @@ from typing import Any
 
 from jinja2 import (
     ChoiceLoader,
-    FileSystemLoader,
     PackageLoader,
     StrictUndefined,
     TemplateError,
@@ -39,7 +38,9 @@ from markupsafe import Markup
 from specgen.analysis import AUDIENCE_TITLES, AUDIENCES, FRAMEWORKS, HORIZONS, INLINE_LIMIT, Analysis
 from specgen.diagnostics import Diagnostic
 from specgen.escape import anchor, code, escape_inline, external_link, front_matter, paragraphs
+from specgen.limits import Limits
 from specgen.model import Workspace
+from specgen.template_files import ContainedLoader
 
 # --- pages ----------------------------------------------------------------
 
@@ -159,7 +160,8 @@ def make_environment(templates_dir: Path | None) -> SandboxedEnvironment:
     """The sandboxed Jinja environment: workspace templates first, then packaged ones."""
     loaders: list[Any] = []
     if templates_dir is not None and templates_dir.is_dir():
-        loaders.append(FileSystemLoader(str(templates_dir)))
+        # Only files whose real path stays inside the folder: no link to /proc, .git/ or .env.
+        loaders.append(ContainedLoader(templates_dir, Limits().max_file_bytes))
     loaders.append(PackageLoader("specgen", "templates"))
     env = _Sandbox(
         loader=ChoiceLoader(loaders),
