@@ -84,7 +84,8 @@ def _settings(data: dict[str, Any], workspace: Path) -> tuple[dict[str, Any], li
     def problem(message: str, pointer: tuple[str, ...], hint: str | None = None) -> None:
         problems.append(Diagnostic.of("SG403", CONFIG_FILE, message, pointer=pointer, hint=hint))
 
-    limit_names = [f.name for f in fields(Limits)]
+    ceilings = {f.name: getattr(Limits(), f.name) for f in fields(Limits)}
+    limit_names = list(ceilings)
     for key, value in data.items():
         if key in _PATH_KEYS:
             if not isinstance(value, str) or not value.strip():
@@ -104,6 +105,13 @@ def _settings(data: dict[str, Any], workspace: Path) -> tuple[dict[str, Any], li
                     problem(f"unknown limit {name!r}", ("limits", name), did_you_mean(str(name), limit_names))
                 elif not _positive_int(limit):
                     problem(f"limits.{name} must be a positive whole number", ("limits", name))
+                elif limit > ceilings[name]:
+                    # The file arrives in pull requests: raising a limit would switch a guard off.
+                    problem(
+                        f"limits.{name} may only lower the built-in limit of {ceilings[name]:,}, not raise it",
+                        ("limits", name),
+                        "a workspace file cannot loosen a limit",
+                    )
             if not any(p.pointer[:1] == ("limits",) for p in problems):
                 overrides["limits"] = Limits(**value)
         elif key == "limits":
