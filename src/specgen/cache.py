@@ -1,15 +1,19 @@
 """Cache: per-file results of the expensive per-file stages, keyed by content.
 
 What is cached for a spec file is a pure function of its text, its kind, the
-read limits and specgen itself (version and schemas): the parsed data, the
-parse problems, and the schema and placeholder problems. The cache can
-therefore never hide an error: a file whose text changed has a new key, and
-the rules that span files run on every check, over every file, cached or not.
+read limits and what :mod:`specgen.fingerprint` covers (specgen's own code and
+schemas, the versions of the parsing and validating libraries, the Python):
+the parsed data, the parse problems, and the schema and placeholder problems.
+The cache can therefore never hide an error: a file whose text changed has a
+new key, a changed specgen or library makes a new key for every file, and the
+rules that span files run on every check, over every file, cached or not.
 
 The cache lives outside the workspace (``$XDG_CACHE_HOME/specgen``, or
 ``~/.cache/specgen``; ``SPECGEN_CACHE_DIR`` overrides), so a cache file
 committed to a repository is never read. It is JSON, never pickle: reading it
-runs no code. A cache that is missing, stale or unreadable is simply ignored.
+runs no code. A cache that is missing, stale or unreadable is simply ignored,
+and so is every entry that is not exactly the shape this module writes (see
+:func:`_valid_entry`): it is computed again and rewritten, never a crash.
 
 Each workspace's cache is a folder of shards, each file path belonging to one
 of them, so that after an edit only the edited file's shard is written again:
@@ -23,19 +27,20 @@ import json
 import os
 import tempfile
 import zlib
-from dataclasses import asdict
+from dataclasses import asdict, fields
 from pathlib import Path
 from typing import Any
 
-from specgen.diagnostics import Diagnostic, Severity
+from specgen.diagnostics import RULES, Diagnostic, Severity
+from specgen.fingerprint import fingerprint
 from specgen.limits import Limits
-from specgen.version import __version__
 
 Parsed = tuple[dict[str, Any] | None, list[Diagnostic]]
 Checked = tuple[list[Diagnostic], bool]
 
 
 def cache_dir() -> Path:
+    """The folder that holds every workspace's cache."""
     if os.environ.get("SPECGEN_CACHE_DIR"):
         return Path(os.environ["SPECGEN_CACHE_DIR"])
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
@@ -43,7 +48,13 @@ def cache_dir() -> Path:
 
 
 def digest(kind: str, text: str) -> str:
+    """The key of one file's results: its kind and its text."""
     return hashlib.blake2b(f"{kind}\0{text}".encode(), digest_size=20).hexdigest()
+
+
+def cache_key(limits: Limits) -> str:
+    """The key every shard of a cache carries: what decides any file's results besides the file."""
+    return hashlib.blake2b(f"{fingerprint()}\0{limits!r}".encode(), digest_size=20).hexdigest()
 
 
 #: How many files a workspace's cache is split into.
@@ -51,19 +62,22 @@ SHARDS = 64
 
 
 def shard_of(path: str) -> int:
+    """The shard that holds a file's entry."""
     return zlib.crc32(path.encode()) % SHARDS
 
 
 class FileCache:
-    """Per-file results of one workspace, by path and content digest."""
+    """Per-file results of one workspace, by path and content digest.
+
+    ``limits`` are the only setting of a workspace that the cached stages
+    read (a file's kind is part of its digest, its path names its entry), so
+    they are part of the key together with :func:`specgen.fingerprint.fingerprint`.
+    """
 
     def __init__(self, workspace: Path, limits: Limits) -> None:
-        from specgen.schema import schema_texts  # the schema stage imports the loader, which imports this
-
         name = hashlib.blake2b(str(workspace.resolve()).encode(), digest_size=12).hexdigest()
         self.folder = cache_dir() / name
-        schemas = "".join(text for _, text in sorted(schema_texts().items()))
-        self.key = hashlib.blake2b(f"{__version__}\0{schemas}\0{limits!r}".encode(), digest_size=20).hexdigest()
+        self.key = cache_key(limits)
         self.old: dict[str, Any] = {}
         self.shards: set[int] = set()  # shards read from disk
         self.stale: set[int] = set()  # shard files that were unreadable, foreign or out of date
@@ -75,6 +89,8 @@ class FileCache:
             elif self._shard_file(shard).exists():
                 self.stale.add(shard)
         self.new: dict[str, Any] = {}
+        # Entries of self.old known to be well formed: what this process wrote or already checked.
+        self._sound: set[str] = set()
 
     def _shard_file(self, shard: int) -> Path:
         return self.folder / f"{shard:02d}.json"
@@ -82,7 +98,7 @@ class FileCache:
     def _read(self, shard: int) -> dict[str, Any] | None:
         try:
             payload = json.loads(self._shard_file(shard).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+        except (OSError, ValueError, RecursionError):  # RecursionError: JSON nested thousands deep
             return None
         if (
             not isinstance(payload, dict)
@@ -94,13 +110,24 @@ class FileCache:
         return files if all(shard_of(path) == shard for path in files) else None
 
     def _entry(self, path: str, key: str) -> dict[str, Any] | None:
-        entry = self.old.get(path)
+        """The entry of ``path`` for the text with digest ``key``, if there is a well-formed one.
+
+        An entry that is not well formed is left out of what is saved, so the
+        shard that held it is written again.
+        """
+        entry = self.new.get(path)
         if isinstance(entry, dict) and entry.get("digest") == key:
-            self.new[path] = entry
-            return entry
-        return None
+            return entry  # this run's: stored fresh or already taken from the old entries
+        entry = self.old.get(path)
+        if not isinstance(entry, dict) or entry.get("digest") != key:
+            return None  # no entry, or one for another text of the file
+        if path not in self._sound and not _valid_entry(entry, path, key):
+            return None
+        self.new[path] = entry
+        return entry
 
     def parsed(self, path: str, key: str) -> Parsed | None:
+        """The parse result of a file whose text has digest ``key``, if cached."""
         entry = self._entry(path, key)
         if entry is None or "parsed" not in entry:
             return None
@@ -108,17 +135,20 @@ class FileCache:
         return data, [_diagnostic(p) for p in problems]
 
     def store_parsed(self, path: str, key: str, result: Parsed) -> None:
+        """Remember a file's parse result."""
         data, problems = result
         self.new[path] = {"digest": key, "parsed": [data, [_plain(p) for p in problems]]}
 
     def checked(self, path: str, key: str) -> Checked | None:
+        """The schema check's result of a file whose text has digest ``key``, if cached."""
         entry = self._entry(path, key)
         if entry is None or "checked" not in entry:
             return None
         problems, valid = entry["checked"]
-        return [_diagnostic(p) for p in problems], bool(valid)
+        return [_diagnostic(p) for p in problems], valid
 
     def store_checked(self, path: str, key: str, result: Checked) -> None:
+        """Remember a file's schema check result (after its parse result)."""
         problems, valid = result
         entry = self.new.get(path, {"digest": key})
         if entry.get("digest") == key:  # a new entry: the last run's may be shared with what it read
@@ -134,6 +164,7 @@ class FileCache:
             self._write()
         finally:
             self.old, self.new = self.new, {}
+            self._sound = set(self.old)
             self.shards = {shard_of(path) for path in self.old}
             self.stale = set()
 
@@ -167,3 +198,70 @@ def _plain(d: Diagnostic) -> dict[str, Any]:
 
 def _diagnostic(plain: dict[str, Any]) -> Diagnostic:
     return Diagnostic(**{**plain, "severity": Severity(plain["severity"]), "pointer": tuple(plain["pointer"])})
+
+
+_ENTRY_KEYS = frozenset({"digest", "parsed", "checked"})
+_DIAGNOSTIC_KEYS = frozenset(f.name for f in fields(Diagnostic))
+_SEVERITIES = frozenset(s.value for s in Severity)
+
+
+def _valid_entry(entry: object, path: str, key: str) -> bool:
+    """Whether ``entry`` has the shape :class:`FileCache` writes for ``path`` with digest ``key``.
+
+    The cached results go where a fresh parse or schema check would: the
+    parsed data is a mapping and comes with no problems, or there is no data
+    and problems say why; every problem is a diagnostic of this file with a
+    known code and severity and fields of the right types. The data's values
+    are not walked: JSON holds nothing but JSON values, and walking every
+    value of every file would cost a fifth of a check that finds all files
+    cached (what the data holds was decided by this same code, see the key).
+    """
+    if not isinstance(entry, dict) or entry.get("digest") != key or not entry.keys() <= _ENTRY_KEYS:
+        return False
+    if "parsed" in entry:
+        parsed = entry["parsed"]
+        if not (isinstance(parsed, list) and len(parsed) == 2 and _valid_problems(parsed[1], path)):
+            return False
+        data, problems = parsed
+        if data is None:
+            if not problems:
+                return False  # a file that parsed to nothing must say why
+        elif not isinstance(data, dict) or problems:
+            return False
+    if "checked" in entry:
+        checked = entry["checked"]
+        if not (
+            isinstance(checked, list)
+            and len(checked) == 2
+            and _valid_problems(checked[0], path)
+            and isinstance(checked[1], bool)
+        ):
+            return False
+    return True
+
+
+def _valid_problems(problems: object, path: str) -> bool:
+    return isinstance(problems, list) and all(_valid_diagnostic(p, path) for p in problems)
+
+
+def _valid_diagnostic(plain: object, path: str) -> bool:
+    return (
+        isinstance(plain, dict)
+        and plain.keys() == _DIAGNOSTIC_KEYS
+        and plain["path"] == path
+        and isinstance(plain["code"], str)
+        and plain["code"] in RULES
+        and isinstance(plain["severity"], str)
+        and plain["severity"] in _SEVERITIES
+        and isinstance(plain["message"], str)
+        and _count(plain["line"])
+        and _count(plain["column"])
+        and isinstance(plain["pointer"], list)
+        and all(isinstance(part, str) or _count(part) for part in plain["pointer"])
+        and (plain["hint"] is None or isinstance(plain["hint"], str))
+        and isinstance(plain["at_key"], bool)
+    )
+
+
+def _count(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
