@@ -3,6 +3,7 @@
     python bench/run.py                               # sizes 100 and 1,000, 3 runs each
     python bench/run.py --sizes 100 1000 10000 --repeat 3 --out bench/RESULTS.md
     python bench/run.py generate DIR --features N     # only write a workspace
+    python bench/run.py --baseline main --sizes 100   # the working tree against a revision, interleaved
 
 Every figure is the median wall time of ``--repeat`` runs of a fresh process
 (interpreter start and imports included, as a user pays them), with the peak
@@ -18,6 +19,10 @@ same run, so the ratios hold on a noisy machine even when the seconds do not:
 "Cold" runs pass ``--no-cache``; runs "after an edit" use the per-file cache
 that an earlier run filled, as a person at a terminal does.
 
+With ``--baseline REV`` the working tree is measured against revision REV in
+the same run, on the same workspace, the runs of the two interleaved, and each
+figure is printed for both with the ratio head/base (see ``baseline.py``).
+
 This is a script that prints figures, never a timed test.
 """
 
@@ -28,6 +33,7 @@ import itertools
 import json
 import os
 import platform
+import re
 import resource
 import shutil
 import statistics
@@ -146,12 +152,20 @@ def median_of(repeat: int, command: list[str], before: object = None) -> tuple[f
     return statistics.median(r[0] for r in runs), max(r[1] for r in runs)
 
 
-def touch_one_feature(workspace: Path) -> None:
-    """An edit a PM makes: one feature's title changes."""
+def touch_one_feature(workspace: Path, mark: int | None = None) -> None:
+    """An edit a PM makes: one feature's title changes.
+
+    Without ``mark`` the title goes back and forth between two texts; with it,
+    the title ends in ``edit MARK``, a new text for every new mark.
+    """
     path = workspace / "specs/features/FEAT-1.yaml"
     text = path.read_text(encoding="utf-8")
     lines = text.splitlines()
-    lines[1] = lines[1].rstrip('"') + ' edited"' if not lines[1].endswith(' edited"') else lines[1][:-8] + '"'
+    plain = re.sub(r' (edited|edit [0-9]+)"$', '"', lines[1])
+    if mark is not None:
+        lines[1] = plain[:-1] + f' edit {mark}"'
+    else:
+        lines[1] = plain[:-1] + ' edited"' if plain == lines[1] else plain
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
@@ -255,10 +269,23 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000])
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--out", type=Path, help="also write the results as Markdown to this file")
+    parser.add_argument(
+        "--baseline",
+        metavar="REV",
+        help="measure the working tree against this git revision (from a temporary worktree), interleaved",
+    )
     args = parser.parse_args()
     if args.command == "generate":
         generate(args.dir, args.features)
         print(f"wrote a workspace with {args.features:,} features to {args.dir}")
+        return
+    if args.baseline:
+        from baseline import compare  # a sibling script, found through the path set above
+
+        report = compare(args.baseline, args.sizes, args.repeat)
+        print(report)
+        if args.out:
+            args.out.write_text(f"# Benchmark: {args.baseline} against the working tree\n\n{report}", encoding="utf-8")
         return
     results = {}
     with tempfile.TemporaryDirectory(prefix="specgen-bench-") as tmp:
@@ -273,4 +300,8 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        sys.exit(130)
