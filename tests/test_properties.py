@@ -1,6 +1,6 @@
 """Property-based tests: whatever the specs hold, check reports instead of crashing.
 
-Four properties, each over generated input:
+Five properties, each over generated input:
 
 1. YAML-ish text in a feature file: check never raises (nor crashes the
    interpreter), and every diagnostic is a known rule at a real place, sorted.
@@ -9,6 +9,8 @@ Four properties, each over generated input:
    the errors, and a clean result renders with every hostile string escaped.
 4. Edits that keep ``basic`` valid: when check finds no errors, the real
    MkDocs build succeeds.
+5. Any text through ``escape_inline``: no bidirectional control but the marks
+   U+200E/U+200F survives, and each one shows as its visible marker.
 
 Properties 1 and 2 run ``specgen.check`` in a forked child process, so that an
 input that crashes the interpreter (not just one that raises) fails the test
@@ -38,7 +40,9 @@ from hypothesis.configuration import set_hypothesis_home_dir
 from ruamel.yaml import YAML
 
 import specgen
+from specgen.charset import BIDI_CONTROLS
 from specgen.diagnostics import RULES, Diagnostic, Pointer, Severity
+from specgen.escape import escape_inline
 from specgen.kinds import KIND_BY_FOLDER, REFERENCES
 from specgen.render import render_site
 from specgen.rules import walk
@@ -84,6 +88,8 @@ HOSTILE = [
     "---",
     "line one\nline two\n\nparagraph",
     "\u202eevil\u202c right-to-left",
+    "\u2067live\u2069 isolated \u2066right\u2069-to-left",
+    "\u05e9\u05dc\u05d5\u05dd \u200fmarks\u200e",
     "zero\u200bwidth\u200djoiner",
     "\ufeffbom",
     "&lt;script&gt;",
@@ -628,6 +634,8 @@ def test_mutated_feature_is_reported_consistently(edits: list[Mutation], dumper:
         pages, _ = render_site(result.workspace, None)
         for name, page in pages.items():
             assert "<script" not in page.lower(), f"{name} holds an unescaped <script>:\n{page}"
+            bidi = [c for c in page if c in BIDI_CONTROLS]
+            assert not bidi, f"{name} passes on the bidirectional controls {bidi} instead of showing them"
 
 
 # --- 4. a valid workspace always builds -------------------------------------------------
@@ -702,3 +710,29 @@ def test_valid_workspace_always_builds(edits: list[tuple[str, Pointer, Any]]) ->
         for page in site.rglob("*.html"):
             html = page.read_text(encoding="utf-8")
             assert "<script>alert" not in html.lower(), page
+
+
+# --- 5. escaping shows bidirectional controls ---------------------------------------------
+
+
+# Fragments joined, not st.text(one_of(...)): Hypothesis merges a union of character strategies
+# into one, in which the few sampled characters are all but never drawn.
+bidi_text = st.lists(
+    st.one_of(
+        st.sampled_from([*BIDI_CONTROLS, "\u200e", "\u200f", "[U+2066]", "[", "]", "\n", "\r\n", " ", "_", "\u05d0"]),
+        st.text(st.characters(exclude_categories=("Cs",)), max_size=4),
+    ),
+    max_size=16,
+).map("".join)
+
+
+@settings(max_examples=300, deadline=None, database=None, phases=PHASES)
+@given(text=bidi_text)
+def test_escaping_shows_every_bidirectional_control(text: str) -> None:
+    out = str(escape_inline(text))
+    assert not [c for c in out if c in BIDI_CONTROLS], out
+    for c in BIDI_CONTROLS:
+        marker = f"U+{ord(c):04X}"
+        # The marker, as escaped Markdown; literal "[U+2066]" text escapes to the same, and shows the same.
+        assert out.count(f"&#91;{marker}&#93;") == text.count(c) + text.count(f"[{marker}]"), out
+    assert out.count("\u200f") == text.count("\u200f") and out.count("\u200e") == text.count("\u200e")

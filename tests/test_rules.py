@@ -76,8 +76,32 @@ def test_duplicate_ids(basic: Path) -> None:
         "(change the ID to FEAT-2)",
         "specs/features/feat-3.yaml:1:5: error[SG301]: ID 'FEAT-3' is already used by specs/features/FEAT-3.yaml "
         "(IDs are never reused: pick a new one)",
+        # feat-3 is no ID the schema accepts, so it is not offered as one.
         "specs/features/feat-3.yaml:1:5: error[SG302]: ID 'FEAT-3' does not match the file name 'feat-3' "
-        "(change the ID to feat-3)",
+        "(pick a new ID, and name the file after it)",
+    ]
+
+
+def test_id_hints_offer_only_ids_the_schema_accepts(basic: Path) -> None:
+    (basic / "specs/features/feat-9.yaml").write_text(FEATURE.format(id="FEAT-9", deps=""))
+    (basic / "specs/features/FEAT-8.yaml").write_text(FEATURE.format(id="FEAT-7", deps=""))
+    assert messages(basic) == [
+        "specs/features/FEAT-8.yaml:1:5: error[SG302]: ID 'FEAT-7' does not match the file name 'FEAT-8' "
+        "(rename the file to FEAT-7.yaml or the ID to FEAT-8)",
+        "specs/features/feat-9.yaml:1:5: error[SG302]: ID 'FEAT-9' does not match the file name 'feat-9' "
+        "(rename the file to FEAT-9.yaml)",
+    ]
+
+
+def test_an_id_with_a_final_newline_is_refused_once(basic: Path) -> None:
+    # Python's "$" matches before a final newline; JSON Schema's (ECMA-262's) does not.
+    edit(basic / "specs/features/FEAT-2.yaml", "id: FEAT-2", 'id: "FEAT-2\\n"')
+    edit(basic / "specs/features/FEAT-1.yaml", "\nowner: STK-2", '\nowner: "STK-2\\n"')
+    assert messages(basic) == [
+        "specs/features/FEAT-1.yaml:5:8: error[SG206]: owner: 'STK-2\\n' does not have the expected form "
+        "(expected an ID like STK-1)",
+        "specs/features/FEAT-2.yaml:1:5: error[SG206]: id: 'FEAT-2\\n' does not have the expected form "
+        "(expected an ID like FEAT-1)",
     ]
 
 

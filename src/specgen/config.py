@@ -13,8 +13,9 @@ from typing import Any
 
 from specgen.diagnostics import Diagnostic, did_you_mean
 from specgen.limits import Limits
-from specgen.loader import parse, read_text
+from specgen.loader import parse
 from specgen.locate import locate_all
+from specgen.reading import read_text
 from specgen.yamlio import make_yaml
 
 CONFIG_FILE = "specgen.yaml"
@@ -31,6 +32,11 @@ class Settings:
     mkdocs_config: Path
     strict: bool = False
     limits: Limits = field(default_factory=Limits)
+    #: The logo, favicon and stylesheets copied into the site (see specgen.siteconfig.assets).
+    assets_dir: Path = Path("assets")
+    #: Let MkDocs read mkdocs.yml as it is (hooks, any plugin). Set only from the
+    #: command line or the environment, never from specgen.yaml (see specgen.siteconfig).
+    trust_mkdocs_config: bool = False
 
     @classmethod
     def for_workspace(cls, workspace: Path | str = ".", **overrides: Any) -> Settings:
@@ -45,15 +51,22 @@ class Settings:
             templates_dir=root / "templates",
             site_dir=root / "site",
             mkdocs_config=root / "mkdocs.yml",
+            assets_dir=root / "assets",
         )
         given = {k: v for k, v in overrides.items() if v is not None}
-        for key in ("specs_dir", "templates_dir", "site_dir", "mkdocs_config"):
+        for key in ("specs_dir", "templates_dir", "site_dir", "mkdocs_config", "assets_dir"):
             if key in given:
                 given[key] = (root / given[key]).resolve()
         return replace(settings, **given)
 
 
-_PATH_KEYS = {"specs": "specs_dir", "templates": "templates_dir", "site": "site_dir", "mkdocs_config": "mkdocs_config"}
+_PATH_KEYS = {
+    "specs": "specs_dir",
+    "templates": "templates_dir",
+    "site": "site_dir",
+    "mkdocs_config": "mkdocs_config",
+    "assets": "assets_dir",
+}
 
 
 def read_config(workspace: Path) -> tuple[dict[str, Any], list[Diagnostic]]:

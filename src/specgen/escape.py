@@ -4,6 +4,13 @@ Everything a spec says reaches the site through these functions. Each turns
 text into Markdown that shows it literally: HTML, Markdown syntax and template
 syntax are never interpreted. The render stage applies :func:`escape_inline`
 to every ``{{ ... }}`` output.
+
+The bidirectional isolates U+2066-U+2069 are shown as visible markers
+(``[U+2066]``) instead of being passed on: they can reorder what readers see
+("Trojan Source"), and a marker shows that something is there. The check
+refuses the embeddings and overrides U+202A-U+202E outright; should one reach
+these functions anyway (from a template's own text), it becomes a marker too.
+The marks U+200E and U+200F pass through, as right-to-left text needs them.
 """
 
 from __future__ import annotations
@@ -12,6 +19,8 @@ import json
 import re
 
 from markupsafe import Markup
+
+from specgen.charset import BIDI_CONTROLS
 
 _ENTITIES = {
     "&": "&amp;",
@@ -27,8 +36,12 @@ _ENTITIES = {
     "{": "&#123;",
     "}": "&#125;",
     "~": "&#126;",
+    # Bidirectional controls, as visible markers (see the module's docstring).
+    **{c: f"&#91;U+{ord(c):04X}&#93;" for c in BIDI_CONTROLS},
 }
 _TABLE = str.maketrans(_ENTITIES)
+#: Bidirectional controls as plain-text markers, for page titles (which are not Markdown).
+_MARKERS = str.maketrans({c: f"[U+{ord(c):04X}]" for c in BIDI_CONTROLS})
 #: An underscore that could open or close emphasis: any but one between two
 #: letters or digits (snake_case), which Markdown leaves alone.
 _EMPHASIS_UNDERSCORE = re.compile(r"(?<![^\W_])_|_(?![^\W_])")
@@ -81,12 +94,13 @@ def code(value: object) -> Markup:
     return Markup("<code>{}</code>").format(escape_inline(value))
 
 
-_SAFE_URL = re.compile(r"^(https?://|mailto:)[^\s<>\"']+$", re.IGNORECASE)
+_SAFE_URL = re.compile(r"(https?://|mailto:)[^\s<>\"'\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]+", re.IGNORECASE)
 
 
 def external_link(title: object, url: object) -> Markup:
     """A link to an http(s) or mailto URL; anything else is shown as text."""
-    if not isinstance(url, str) or not _SAFE_URL.match(url):
+    # fullmatch: with match and "$", a final newline would pass.
+    if not isinstance(url, str) or not _SAFE_URL.fullmatch(url):
         return escape_inline(title)
     return Markup('<a href="{}" rel="nofollow noopener">{}</a>').format(url, escape_inline(title))
 
@@ -102,7 +116,7 @@ def front_matter(title: str | None, *, searchable: bool = True) -> str:
     """
     lines = []
     if title is not None:
-        safe = " ".join(title.split()).replace("<", "\uff1c").replace(">", "\uff1e")
+        safe = " ".join(title.split()).replace("<", "\uff1c").replace(">", "\uff1e").translate(_MARKERS)
         lines.append(f"title: {json.dumps(safe, ensure_ascii=False)}")
     if not searchable:
         lines.append("search:\n  exclude: true")

@@ -3,6 +3,10 @@
 Every file becomes either a :class:`Document` or diagnostics; a broken file
 never stops the others from loading. Parsing is
 :func:`specgen.yamlio.make_yaml`: JSON-like data, dates as strings.
+
+Spec files arrive in pull requests: :func:`specgen.reading.read_text` reads
+one only when its real path stays inside the specs folder, and a specs folder
+that is a link out of the workspace is one error, not one per file.
 """
 
 from __future__ import annotations
@@ -20,10 +24,13 @@ from ruamel.yaml.constructor import DuplicateKeyError
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from specgen.cache import FileCache, digest
+from specgen.charset import REFUSED, problem
 from specgen.diagnostics import Diagnostic, did_you_mean
-from specgen.kinds import KIND_BY_FOLDER, PRODUCT, PRODUCT_FILE, Kind
+from specgen.kinds import KIND_BY_FOLDER, PRODUCT, PRODUCT_FILE, PRODUCT_ID, Kind
 from specgen.limits import Limits
-from specgen.yamlio import make_yaml, may_nest_deeply
+from specgen.locate import Lines
+from specgen.reading import byte_position, read_text
+from specgen.yamlio import NumberTooLarge, make_yaml, needs_pure
 
 YAML_SUFFIXES = (".yaml", ".yml")
 
@@ -73,10 +80,18 @@ def kind_of(relative: Path) -> Kind | None:
 
 
 def discover(specs_dir: Path) -> Iterator[Path]:
-    """Every YAML file below ``specs_dir``, sorted, hidden entries skipped."""
+    """Every entry below ``specs_dir`` to read or report, sorted; hidden entries skipped.
+
+    That is every YAML file, and every folder that would otherwise be passed
+    over without a word: one named like a spec file (``FEAT-9.yaml/``) and a
+    link to a folder (links to folders are not followed).
+    """
     found: list[Path] = []
     for root, dirs, files in os.walk(specs_dir):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        found.extend(
+            Path(root, name) for name in dirs if name.lower().endswith(YAML_SUFFIXES) or Path(root, name).is_symlink()
+        )
         found.extend(
             Path(root, name) for name in files if name.lower().endswith(YAML_SUFFIXES) and not name.startswith(".")
         )
@@ -102,12 +117,24 @@ def load_workspace(
     diagnostics: list[Diagnostic] = []
     unreadable: dict[str, Kind] = {}
     yaml = make_yaml()
-    root = workspace.resolve()
+    bound, refused = _specs_folder(specs_dir, workspace)
+    if refused is not None:  # one error for the folder, not one per file in it (nor "no product")
+        return LoadResult([], [refused], {PRODUCT_ID: PRODUCT})
     files = list(discover(specs_dir))
     for done, file in enumerate(files, start=1):
         if progress:
             progress("reading", done, len(files))
         shown = shown_path(file, workspace)
+        if file.is_symlink() and file.is_dir():
+            diagnostics.append(
+                Diagnostic.of(
+                    "SG110",
+                    shown,
+                    "a link to a folder: specgen reads only real folders inside the specs folder",
+                    hint="move the specs into the folder instead of linking to them",
+                )
+            )
+            continue
         kind = kind_of(file.relative_to(specs_dir))
         if kind is None:
             diagnostics.append(
@@ -120,13 +147,28 @@ def load_workspace(
                 )
             )
             continue
-        doc, problems = load_file(file, shown, kind, yaml, root, limits, cache)
+        doc, problems = load_file(file, shown, kind, yaml, bound, limits, cache)
         diagnostics.extend(problems)
         if doc is not None:
             documents.append(doc)
         else:
             unreadable[file.stem] = kind
     return LoadResult(documents, diagnostics, unreadable)
+
+
+def _specs_folder(specs_dir: Path, workspace: Path) -> tuple[Path, Diagnostic | None]:
+    """The specs folder's real path, and why it may not be read, if it may not."""
+    root = workspace.resolve()
+    try:
+        real = specs_dir.resolve(strict=True)
+    except (OSError, RuntimeError):  # missing (or a link loop): no specs, which the rules report (no product)
+        return specs_dir.absolute(), None
+    shown = shown_path(specs_dir, workspace)
+    if not real.is_relative_to(root):
+        return real, Diagnostic.of("SG110", shown, "the specs folder is a link to a place outside the workspace")
+    if ".git" in real.relative_to(root).parts:
+        return real, Diagnostic.of("SG110", shown, "the specs folder is in a .git folder, which specgen never reads")
+    return real, None
 
 
 def shown_path(file: Path, workspace: Path) -> str:
@@ -144,10 +186,13 @@ def _folder_hint(relative: Path) -> str | None:
 
 
 def load_file(
-    file: Path, shown: str, kind: Kind, yaml: YAML, workspace: Path, limits: Limits, cache: FileCache | None = None
+    file: Path, shown: str, kind: Kind, yaml: YAML, bound: Path, limits: Limits, cache: FileCache | None = None
 ) -> tuple[Document | None, list[Diagnostic]]:
-    """Read and parse one file; problems come back as diagnostics. ``workspace`` is resolved."""
-    text, problems = read_text(file, shown, workspace, limits)
+    """Read and parse one file; problems come back as diagnostics.
+
+    ``bound`` is the specs folder's real path: the file's must stay inside it.
+    """
+    text, problems = read_text(file, shown, bound, limits, bound_name="the specs folder")
     if text is None:
         return None, problems
     key = digest(kind.name, text)
@@ -162,48 +207,17 @@ def load_file(
     return Document(shown, kind, data, text, key), []
 
 
-def read_text(file: Path, shown: str, workspace: Path, limits: Limits) -> tuple[str | None, list[Diagnostic]]:
-    """The text of a file inside the (resolved) workspace, or why it cannot be read."""
-
-    def fail(code: str, message: str, line: int = 0, column: int = 0) -> tuple[None, list[Diagnostic]]:
-        return None, [Diagnostic.of(code, shown, message, line=line, column=column)]
-
-    try:
-        real = file.resolve(strict=True)
-    except (OSError, RuntimeError) as error:  # RuntimeError: a symlink loop, on Python 3.11
-        return fail("SG110", f"cannot read the file: {getattr(error, 'strerror', None) or error}")
-    if not real.is_relative_to(workspace):
-        return fail("SG110", "the file is a link to a place outside the workspace")
-    if not real.is_file():
-        return fail("SG110", "not a regular file")
-    try:
-        size = real.stat().st_size
-        if size > limits.max_file_bytes:
-            return fail(
-                "SG106",
-                f"the file has {size:,} bytes; the limit is {limits.max_file_bytes:,} "
-                "(set limits.max_file_bytes to change it)",
-            )
-        raw = real.read_bytes()
-    except OSError as error:
-        return fail("SG110", f"cannot read the file: {error.strerror or error}")
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line, column = _position(raw, error.start)
-        return fail("SG104", f"byte 0x{raw[error.start]:02x} is not valid UTF-8; save the file as UTF-8", line, column)
-    if "\x00" in text:
-        return fail("SG104", "the file holds NUL bytes: it looks binary, not text")
-    return text, []
-
-
 def parse(text: str, shown: str, yaml: YAML, limits: Limits) -> tuple[dict[str, Any] | None, list[Diagnostic]]:
     """Parse YAML text into a mapping, or say precisely why it is not one."""
 
     def fail(code: str, message: str, line: int = 0, column: int = 0) -> tuple[None, list[Diagnostic]]:
         return None, [Diagnostic.of(code, shown, message, line=line, column=column)]
 
-    if may_nest_deeply(text):
+    refused = REFUSED.search(text)
+    if refused:
+        # Checked on the raw text: parsers turn a raw U+0085 into a line break or a space.
+        return _refused_character(shown, text, refused.start())
+    if needs_pure(text):
         yaml = make_yaml(pure=True)
     try:
         with warnings.catch_warnings():
@@ -211,20 +225,25 @@ def parse(text: str, shown: str, yaml: YAML, limits: Limits) -> tuple[dict[str, 
             warnings.simplefilter("ignore")
             data = yaml.load(text)
     except DuplicateKeyError as error:
-        return _marked(shown, "SG102", error, _duplicate_message(error))
+        return _marked(shown, text, "SG102", error, _duplicate_message(error))
     except ComposerError as error:
         if "single document" in f"{error.context} {error.problem}":
-            return _marked(shown, "SG107", error, "a spec file holds one YAML document, found more")
-        return _marked(shown, "SG101", error, _yaml_message(error), _yaml_hint(error, text))
+            return _marked(shown, text, "SG107", error, "a spec file holds one YAML document, found more")
+        return _marked(shown, text, "SG101", error, _yaml_message(error), _yaml_hint(error, text))
+    except NumberTooLarge as error:
+        return _marked(shown, text, "SG206", error, str(error.problem))
     except MarkedYAMLError as error:
-        return _marked(shown, "SG101", error, _yaml_message(error), _yaml_hint(error, text))
+        return _marked(shown, text, "SG101", error, _yaml_message(error), _yaml_hint(error, text))
     except YAMLError as error:
-        return fail("SG101", f"not valid YAML: {str(error).splitlines()[0] if str(error) else 'unreadable'}")
+        message = f"not valid YAML: {str(error).splitlines()[0] if str(error) else 'unreadable'}"
+        index = getattr(error, "position", None)  # a ReaderError says where, without a mark
+        line, column = _char_position(text, index) if isinstance(index, int) else (0, 0)
+        return fail("SG101", message, line, column)
     except RecursionError:
         return fail("SG109", "the document is nested too deeply to read")
     except (TypeError, ValueError, IndexError, KeyError):  # ruamel's constructors on e.g. `!!int` or `!!bool x`
         tag = text.find("!!")
-        line, column = _position(text.encode(), len(text[:tag].encode())) if tag >= 0 else (1, 1)
+        line, column = byte_position(text.encode(), len(text[:tag].encode())) if tag >= 0 else (1, 1)
         return fail("SG101", "a value does not fit its YAML type tag (such as !!int or !!bool)", line, column)
 
     if data is None:
@@ -243,26 +262,35 @@ def parse(text: str, shown: str, yaml: YAML, limits: Limits) -> tuple[dict[str, 
     return data, []
 
 
-def _position(raw: bytes, offset: int) -> tuple[int, int]:
-    before = raw[:offset]
-    line = before.count(b"\n") + 1
-    column = offset - (before.rfind(b"\n") + 1) + 1
-    return line, column
+def _refused_character(shown: str, text: str, index: int) -> tuple[None, list[Diagnostic]]:
+    message, hint = problem(text[index])
+    more = len(REFUSED.findall(text)) - 1
+    if more:
+        message += f"; {more:,} more such character{'s follow' if more > 1 else ' follows'}"
+    line, column = _char_position(text, index)
+    return None, [Diagnostic.of("SG206", shown, message, line=line, column=column, hint=hint)]
+
+
+def _char_position(text: str, index: int) -> tuple[int, int]:
+    """The 1-based (line, column) of the character at ``index``, lines counted by LF."""
+    line_start = text.rfind("\n", 0, index) + 1
+    return text.count("\n", 0, index) + 1, index - line_start + 1
 
 
 def _marked(
-    shown: str, code: str, error: MarkedYAMLError, message: str, hint: str | None = None
+    shown: str, text: str, code: str, error: MarkedYAMLError, message: str, hint: str | None = None
 ) -> tuple[None, list[Diagnostic]]:
     mark = error.problem_mark or error.context_mark
-    line, column = (mark.line + 1, mark.column + 1) if mark is not None else (0, 0)
+    line, column = Lines(text).position(mark) if mark is not None else (0, 0)
     return None, [Diagnostic.of(code, shown, message, line=line, column=column, hint=hint)]
 
 
 def _yaml_hint(error: MarkedYAMLError, text: str) -> str | None:
     """Advice for the YAML mistakes people make most."""
     mark = error.problem_mark
-    lines = text.splitlines()
-    line = lines[mark.line] if mark is not None and mark.line < len(lines) else ""
+    lines = text.split("\n")  # not splitlines(): lines are counted by LF, as in the diagnostic
+    number = Lines(text).position(mark)[0] - 1 if mark is not None else len(lines)
+    line = lines[number] if number < len(lines) else ""
     if "\t" in line[: len(line) - len(line.lstrip())] or "tab" in (error.problem or ""):
         return "indent with spaces: YAML does not allow tabs for indentation"
     if "mapping values are not allowed" in (error.problem or ""):

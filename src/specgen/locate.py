@@ -2,10 +2,17 @@
 
 Only files that have diagnostics are composed again, with position marks, so
 the common case (a clean file) pays nothing for locations.
+
+Lines are counted by line feeds only, as editors and GitHub's annotations
+count them. YAML parsers also break lines at a lone carriage return, U+0085,
+U+2028 and U+2029; where a text holds one, positions are worked out from the
+mark's character offset instead of its line, so no later line shifts.
 """
 
 from __future__ import annotations
 
+import bisect
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -15,6 +22,7 @@ from ruamel.yaml.error import YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, SequenceNode
 
 from specgen.diagnostics import Diagnostic, Pointer
+from specgen.yamlio import needs_pure
 
 
 def locate_all(diagnostics: Iterable[Diagnostic], texts: Mapping[str, str]) -> list[Diagnostic]:
@@ -29,26 +37,50 @@ def locate_all(diagnostics: Iterable[Diagnostic], texts: Mapping[str, str]) -> l
         else:  # a whole-file problem: point at the start of the file
             done.append(diagnostic.located(1, 1))
     for path, items in pending.items():
-        root = _compose(texts[path])
+        text = texts[path]
+        root = _compose(text)
+        lines = Lines(text)
         for diagnostic in items:
-            line, column = find(root, diagnostic.pointer, at_key=diagnostic.at_key)
+            line, column = find(root, diagnostic.pointer, at_key=diagnostic.at_key, lines=lines)
             done.append(diagnostic.located(line, column))
     return done
 
 
 def _compose(text: str) -> Node | None:
     try:
-        node: Node | None = YAML(typ="safe").compose(text)
+        # The same parser the loader used, so that the text composes as it parsed.
+        node: Node | None = YAML(typ="safe", pure=needs_pure(text)).compose(text)
     except (YAMLError, RecursionError):
         return None
     return node
 
 
-def find(root: Node | None, pointer: Pointer, *, at_key: bool = False) -> tuple[int, int]:
+#: Line breaks to a YAML parser that are none to an editor: a lone CR, NEL, LS and PS.
+_ODD_BREAK = re.compile("\r(?!\n)|[\x85\u2028\u2029]")
+
+
+class Lines:
+    """Turns a YAML mark into the 1-based (line, column) an editor shows, counting lines by LF."""
+
+    def __init__(self, text: str) -> None:
+        self._starts: list[int] | None = None
+        if _ODD_BREAK.search(text):
+            self._starts = [0, *(m.end() for m in re.finditer("\n", text))]
+
+    def position(self, mark: Any) -> tuple[int, int]:
+        """The (line, column) of ``mark`` (a ruamel mark, with ``line``, ``column`` and ``index``)."""
+        if self._starts is None:  # the parser's lines are the editor's
+            return (mark.line + 1, mark.column + 1)
+        line = bisect.bisect_right(self._starts, mark.index)
+        return (line, mark.index - self._starts[line - 1] + 1)
+
+
+def find(root: Node | None, pointer: Pointer, *, at_key: bool = False, lines: Lines | None = None) -> tuple[int, int]:
     """The 1-based (line, column) of the node at ``pointer``.
 
     When the path cannot be followed to its end (the value is missing), the
     deepest node reached is used, so the user lands as close as possible.
+    ``lines`` (made from the composed text) counts lines by LF only.
     """
     if root is None:
         return (1, 1)
@@ -61,7 +93,7 @@ def find(root: Node | None, pointer: Pointer, *, at_key: bool = False) -> tuple[
             break
         key_node, node = child
     mark = (key_node if at_key and key_node is not None else node).start_mark
-    return (mark.line + 1, mark.column + 1)
+    return lines.position(mark) if lines is not None else (mark.line + 1, mark.column + 1)
 
 
 def _child(node: Node, part: str | int) -> tuple[Node, Node] | None:

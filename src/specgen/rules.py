@@ -8,15 +8,16 @@ run on schema-valid documents only, where every field has the expected shape.
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from specgen import ecma
 from specgen.diagnostics import Diagnostic, Pointer, did_you_mean
 from specgen.kinds import EACH, KINDS, PRODUCT_ID, REFERENCES, REQUIREMENT, Kind
 from specgen.loader import Document
+from specgen.schema import is_id
 
 PLANNED_OR_LATER = frozenset({"planned", "in_progress", "beta", "released"})
 
@@ -83,12 +84,13 @@ def _index(documents: Sequence[Document]) -> tuple[_Index, list[Diagnostic]]:
         if ident is None:
             continue
         first = seen_folded.get(ident.casefold())
-        if doc.kind.name != "product" and ident != doc.stem and _ID_FORM.match(ident):
-            hint = (
-                f"change the ID to {doc.stem}"
-                if first is not None
-                else f"rename the file to {ident}.yaml or the ID to {doc.stem}"
-            )
+        # An ID of the wrong form is the schema's finding; the hint offers only IDs the schema accepts.
+        if doc.kind.name != "product" and ident != doc.stem and is_id(doc.kind, ident):
+            stem_fits = is_id(doc.kind, doc.stem)
+            if first is not None:
+                hint = f"change the ID to {doc.stem}" if stem_fits else "pick a new ID, and name the file after it"
+            else:
+                hint = f"rename the file to {ident}.yaml" + (f" or the ID to {doc.stem}" if stem_fits else "")
             problems.append(
                 Diagnostic.of(
                     "SG302",
@@ -184,7 +186,7 @@ def _references(documents: Sequence[Document], index: _Index) -> Iterator[Diagno
 
 
 def _entity_ref(doc: Document, pointer: Pointer, value: str, target: str, index: _Index) -> Iterator[Diagnostic]:
-    if not value.startswith(f"{KINDS[target].prefix}-"):
+    if not is_id(KINDS[target], value):
         return  # not an ID of the expected form: the schema reports it
     found = index.entities.get(value)
     wanted = KINDS[target].title.lower()
@@ -204,9 +206,8 @@ def _entity_ref(doc: Document, pointer: Pointer, value: str, target: str, index:
         )
 
 
-#: The form every ID has; a value of another form is reported by the schema.
-_ID_FORM = re.compile(r"^[A-Z]+-[A-Za-z0-9]+(-[A-Za-z0-9]+)*$")
-_REQUIREMENT_REF = re.compile(r"^(FEAT-[A-Za-z0-9]+(-[A-Za-z0-9]+)*\.)?R[0-9]+$")
+#: A reference to a requirement (as the schema's pattern, read as ECMA-262: no final newline slips through).
+_REQUIREMENT_REF = ecma.compile_pattern(r"^(FEAT-[A-Za-z0-9]+(-[A-Za-z0-9]+)*\.)?R[0-9]+$")
 
 
 def resolve_requirement(owner: str | None, value: str) -> str:
@@ -217,7 +218,7 @@ def resolve_requirement(owner: str | None, value: str) -> str:
 def _requirement_ref(
     doc: Document, owner: str | None, pointer: Pointer, value: str, index: _Index
 ) -> Iterator[Diagnostic]:
-    if owner is None or not _REQUIREMENT_REF.match(value):
+    if owner is None or not _REQUIREMENT_REF.search(value):
         return  # the feature's own ID, or the reference's form, is already an error
     uid = resolve_requirement(owner, value)
     if uid in index.requirements:

@@ -4,6 +4,10 @@ Schemas ship inside the package (``specgen/schemas``) and are read through
 ``importlib.resources``. Each kind's validator is compiled once. Schema errors
 become diagnostics with a pointer into the document, a message in the user's
 terms and, where a close match exists, a "did you mean ..." hint.
+
+Patterns are read as JSON Schema defines them, as ECMA-262 regular expressions
+(:mod:`specgen.ecma`), not as Python's ``re`` would read the same text: with
+Python's, ``^FEAT-[0-9]+$`` accepts ``"FEAT-1\n"``.
 """
 
 from __future__ import annotations
@@ -17,12 +21,16 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from jsonschema import Draft202012Validator, FormatChecker
+from jsonschema import FormatChecker
 from jsonschema.exceptions import ValidationError
+from jsonschema.protocols import Validator
 
+from specgen import ecma
+from specgen.charset import REFUSED, problem
 from specgen.diagnostics import Diagnostic, Pointer, did_you_mean, pointer_text
-from specgen.kinds import KINDS
+from specgen.kinds import KINDS, Kind
 from specgen.loader import Document
+from specgen.yamlio import MAX_NUMBER
 
 COMMON = "common.schema.json"
 
@@ -38,8 +46,21 @@ def schema_texts() -> dict[str, str]:
     }
 
 
+#: Where "date" and "uri" formats are checked. The URI check comes from rfc3986-validator, whose
+#: regular expression ends in Python's ``$`` and so accepts a URL with a final newline.
+_FORMAT_CHECKER = FormatChecker(("date",))
+_STOCK_FORMATS = FormatChecker(("uri",))
+
+
+@_FORMAT_CHECKER.checks("uri")
+def _is_uri(value: object) -> bool:
+    if not isinstance(value, str):
+        return True  # formats apply to strings only
+    return _STOCK_FORMATS.conforms(value, "uri") and not re.search(r"[\s\x00-\x1f\x7f]", value)
+
+
 @cache
-def validators() -> dict[str, Draft202012Validator]:
+def validators() -> dict[str, Validator]:
     """One compiled validator per kind.
 
     The shipped schemas share definitions through ``$ref`` (editors follow
@@ -47,13 +68,20 @@ def validators() -> dict[str, Draft202012Validator]:
     resolving a reference on every value is most of jsonschema's cost.
     """
     schemas = {name: json.loads(text) for name, text in schema_texts().items()}
-    checker = FormatChecker(("date", "uri"))
     return {
-        kind.name: Draft202012Validator(
-            _inline(schemas[kind.schema_name], schemas, kind.schema_name), format_checker=checker
+        kind.name: ecma.EcmaValidator(
+            _inline(schemas[kind.schema_name], schemas, kind.schema_name), format_checker=_FORMAT_CHECKER
         )
         for kind in KINDS.values()
     }
+
+
+def is_id(kind: Kind, value: str) -> bool:
+    """Whether ``value`` is an ID that the schema of ``kind`` accepts (the product has none)."""
+    schema = validators()[kind.name].schema
+    id_schema = schema.get("properties", {}).get("id", {}) if isinstance(schema, dict) else {}
+    pattern = id_schema.get("pattern") if isinstance(id_schema, dict) else None
+    return isinstance(pattern, str) and ecma.search(pattern, value)
 
 
 def _inline(node: Any, schemas: dict[str, Any], base: str) -> Any:
@@ -101,8 +129,11 @@ def check_document(document: Document) -> tuple[list[Diagnostic], bool]:
     except RecursionError:
         too_deep = Diagnostic.of("SG109", document.path, "the document is nested too deeply to check", line=1, column=1)
         return [too_deep], False
-    numbers, holes = _scan(document)
-    shape = _one_per_mistake([*found, *numbers])
+    numbers, characters, holes = _scan(document)
+    # A character that text may not hold is reported once, by the scan: drop the pattern error it also causes.
+    refused = {d.pointer for d in characters}
+    found = [d for d in found if not (d.code == "SG206" and d.pointer in refused)]
+    shape = _one_per_mistake([*found, *numbers, *characters])
     # A placeholder explains any format error on the same value.
     filled = {d.pointer for d in holes}
     return [*(d for d in shape if d.pointer not in filled), *holes], not shape
@@ -248,17 +279,26 @@ def leaves(data: Any) -> Iterator[tuple[Pointer, Any]]:
             yield pointer, value
 
 
-#: Larger numbers are mistakes in a spec, and would overflow the arithmetic.
-MAX_NUMBER = 1e15
+def _scan(document: Document) -> tuple[list[Diagnostic], list[Diagnostic], list[Diagnostic]]:
+    """Values no spec may hold, and placeholder texts: (numbers, characters, placeholders).
 
-
-def _scan(document: Document) -> tuple[list[Diagnostic], list[Diagnostic]]:
-    """Numbers JSON cannot hold or compute with, and placeholder texts: (numbers, placeholders)."""
+    Numbers JSON cannot hold or compute with, and text with a character that
+    text may not hold (:mod:`specgen.charset`) in any field, whatever its schema.
+    """
     numbers: list[Diagnostic] = []
+    characters: list[Diagnostic] = []
     holes: list[Diagnostic] = []
     for pointer, value in leaves(document.data):
         if isinstance(value, str):
-            if _PLACEHOLDER.match(value):
+            refused = REFUSED.search(value)
+            if refused:
+                message, hint = problem(refused.group())
+                characters.append(
+                    Diagnostic.of(
+                        "SG206", document.path, f"{pointer_text(pointer)}: {message}", pointer=pointer, hint=hint
+                    )
+                )
+            elif _PLACEHOLDER.match(value):
                 holes.append(
                     Diagnostic.of(
                         "SG207",
@@ -270,15 +310,21 @@ def _scan(document: Document) -> tuple[list[Diagnostic], list[Diagnostic]]:
                 )
         elif isinstance(value, int | float) and not isinstance(value, bool):
             if isinstance(value, float) and not math.isfinite(value):
-                problem = f"{value} is not a finite number"
+                wrong = f"{value} is not a finite number"
             elif abs(value) > MAX_NUMBER:
-                problem = f"{value:.3g} is larger than {MAX_NUMBER:.0e}"
+                wrong = f"{_large(value)} is larger than {MAX_NUMBER:.0e}"
             else:
                 continue
-            numbers.append(
-                Diagnostic.of("SG206", document.path, f"{pointer_text(pointer)}: {problem}", pointer=pointer)
-            )
-    return numbers, holes
+            numbers.append(Diagnostic.of("SG206", document.path, f"{pointer_text(pointer)}: {wrong}", pointer=pointer))
+    return numbers, characters, holes
+
+
+def _large(value: float) -> str:
+    """A large number, short: ``1e+300``; one too large for a float by its digits."""
+    try:
+        return f"{value:.3g}"
+    except OverflowError:  # an int beyond a float's range (the loader refuses the longest ones)
+        return f"a number of {len(str(abs(int(value)))):,} digits"
 
 
 def _owner(document: Document, pointer: Pointer) -> str:
@@ -352,13 +398,7 @@ def _misfiled(document: Document, pointer: Pointer, value: object) -> str | None
     return None
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
 def _pattern_message(value: object) -> str:
-    control = _CONTROL.search(value) if isinstance(value, str) else None
-    if control:
-        return f"contains the control character U+{ord(control.group()):04X}, which text cannot show"
     return f"{value!r} does not have the expected form"
 
 
@@ -369,8 +409,6 @@ def _id_hint(error: ValidationError) -> str | None:
     """For a value of the wrong form: an example of the right one."""
     if error.validator != "pattern":
         return None
-    if isinstance(error.instance, str) and _CONTROL.search(error.instance):
-        return "control characters are invisible: remove it"
     pattern = str(error.validator_value)
     match = _ID_PATTERN.match(pattern)
     if match and match.group(1):

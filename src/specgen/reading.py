@@ -1,0 +1,108 @@
+"""Reading: the text of one file, from a place that may be read, within the limits.
+
+Files arrive in pull requests, so a file is read only when its real path
+(after following links) stays inside the folder that bounds it (the specs
+folder, for a spec) and outside any ``.git`` folder, where CI keeps its job
+token: a link to ``.git/config``, ``/proc/self/environ`` or a file elsewhere
+in the workspace is refused before a byte of it is read, so no error message
+can quote it. The checks are made on the opened file, without following links.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+from specgen.diagnostics import Diagnostic
+from specgen.limits import Limits
+
+
+def read_text(
+    file: Path, shown: str, bound: Path, limits: Limits, *, bound_name: str = "the workspace"
+) -> tuple[str | None, list[Diagnostic]]:
+    """The text of a file whose real path stays inside ``bound`` (a resolved folder), or why it cannot be read.
+
+    The real path must also stay out of ``.git`` folders (where CI keeps its
+    job token). Nothing is read from a file that breaks these rules, so no
+    diagnostic can quote it. ``bound_name`` names ``bound`` in messages.
+    """
+
+    def fail(code: str, message: str, line: int = 0, column: int = 0) -> tuple[None, list[Diagnostic]]:
+        return None, [Diagnostic.of(code, shown, message, line=line, column=column)]
+
+    try:
+        real = file.resolve(strict=True)
+    except (OSError, RuntimeError) as error:  # RuntimeError: a symlink loop, on Python 3.11
+        return fail("SG110", f"cannot read the file: {getattr(error, 'strerror', None) or error}")
+    if not real.is_relative_to(bound):
+        return fail("SG110", f"the file is a link to a place outside {bound_name}")
+    if ".git" in real.relative_to(bound).parts:
+        return fail("SG110", "the file is a link into a .git folder, which specgen never reads")
+    try:
+        raw = _read_regular(real, limits.max_file_bytes)
+    except _NotRegular as error:
+        return fail("SG110", str(error))
+    except _TooLarge as error:
+        return fail(
+            "SG106",
+            f"the file has {error.size:,} bytes; the limit is {limits.max_file_bytes:,} "
+            "(set limits.max_file_bytes to change it)",
+        )
+    except OSError as error:
+        return fail("SG110", f"cannot read the file: {error.strerror or error}")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line, column = byte_position(raw, error.start)
+        return fail("SG104", f"byte 0x{raw[error.start]:02x} is not valid UTF-8; save the file as UTF-8", line, column)
+    if "\x00" in text:
+        return fail("SG104", "the file holds NUL bytes: it looks binary, not text")
+    return text, []
+
+
+class _NotRegular(Exception):
+    """The path is a folder, a device, a pipe ...: not a file to read."""
+
+
+class _TooLarge(Exception):
+    def __init__(self, size: int) -> None:
+        super().__init__(size)
+        self.size = size
+
+
+def _read_regular(real: Path, limit: int) -> bytes:
+    """The bytes of the regular file at ``real`` (no links followed), at most ``limit`` of them.
+
+    The checks are made on the opened file, so the path cannot be swapped for
+    a link or a pipe between checking and reading.
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    fd = os.open(real, flags)
+    try:
+        status = os.fstat(fd)
+        if stat.S_ISDIR(status.st_mode):
+            raise _NotRegular("a folder, not a spec file")
+        if not stat.S_ISREG(status.st_mode):
+            raise _NotRegular("not a regular file")
+        if status.st_size > limit:
+            raise _TooLarge(status.st_size)
+        chunks: list[bytes] = []
+        size = 0
+        while size <= limit and (chunk := os.read(fd, limit + 1 - size)):
+            chunks.append(chunk)
+            size += len(chunk)
+        raw = b"".join(chunks)
+    finally:
+        os.close(fd)
+    if len(raw) > limit:  # it grew since fstat
+        raise _TooLarge(len(raw))
+    return raw
+
+
+def byte_position(raw: bytes, offset: int) -> tuple[int, int]:
+    """The 1-based (line, column) of the byte at ``offset``, lines counted by LF."""
+    before = raw[:offset]
+    line = before.count(b"\n") + 1
+    column = offset - (before.rfind(b"\n") + 1) + 1
+    return line, column
