@@ -41,7 +41,7 @@ INJECTIONS = {
     "title": "</title><script>window.__pwned = 'title'; alert(1)</script> Timeline",
     "summary": "<img src=x onerror=\"window.__pwned = 'img'; alert(2)\"> {{ 7 * 7 }} {% raw %}",
     "problem": "[click me](javascript:window.__pwned='link') <!-- hidden --> <b>bold</b> a | b",
-    "rtl": "\u202egnp.exe \u200bzero\u200bwidth " + "x" * 400,
+    "rtl": "\u2067gnp.exe\u2069 \u200bzero\u200bwidth " + "x" * 400,
 }
 
 
@@ -213,4 +213,76 @@ def test_injected_spec_text_is_shown_not_run(page: Page, hostile_url: str) -> No
         "<b>bold</b> a | b",
     ):
         assert text in article, text
-    assert "\u202egnp.exe" in article
+    assert "[U+2067]gnp.exe[U+2069]" in article and "\u2067" not in article  # isolates show as markers
+
+
+def test_site_name_copyright_and_description_cannot_inject_script(
+    page: Page, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Material prints these fields unescaped: markup in them is refused, and what is allowed shows as text."""
+    hostile = {
+        "site_name": "<img src=x onerror=\"window.__pwned='name'; alert(1)\">",
+        "copyright": "<script>window.__pwned='copyright'; alert(2)</script>",
+        "site_description": 'x" onfocus="alert(3)" autofocus="',
+    }
+    # The nearest text that is allowed: quotes, template and script syntax without markup characters.
+    allowed = {
+        "site_name": "O'Brien's {{ 7 * 7 }} onerror=alert(1)",
+        "copyright": "© 2026 O'Brien — javascript:alert(2) onclick=alert(2)",
+        "site_description": "It's 'quoted' onmouseover=alert(3) x=",
+    }
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+
+    def workspace(name: str, fields: dict[str, str]) -> Path:
+        folder = tmp_path / name
+        shutil.copytree(FIXTURES / "valid" / "basic", folder)
+        config = folder / "mkdocs.yml"
+        kept = config.read_text(encoding="utf-8").replace("site_name: Basic\n", "")
+        config.write_text("".join(f"{k}: {_quoted(v)}\n" for k, v in fields.items()) + kept, encoding="utf-8")
+        return folder
+
+    def visit(site: Path) -> None:
+        for url in _serve(site):
+            for path in ("", "features/FEAT-1/", "roadmap/"):
+                page.goto(url + path)
+                page.wait_for_load_state("load")
+                assert page.evaluate("window.__pwned") is None, path
+                assert (
+                    page.locator("img[src=x], [onerror], [onfocus], [onmouseover], [onclick], [autofocus]").count() == 0
+                )
+                assert page.evaluate("[...document.scripts].filter(s => s.text.includes('alert(')).length") == 0
+
+    # 1. Refused by check, so the build makes no site at all.
+    refused = workspace("hostile", hostile)
+    checked = specgen.check(refused)
+    assert {d.message.split(" must ")[0] for d in checked.errors} == set(hostile), [str(d) for d in checked.errors]
+    assert not specgen.build(refused).success
+    assert not (refused / "site").exists()
+
+    # 2. What Material does with them when MkDocs reads the file as it is (trusted): the script runs.
+    monkeypatch.setenv("SPECGEN_TRUST_MKDOCS_CONFIG", "1")
+    assert specgen.build(refused).success
+    page.goto("about:blank")
+    for url in _serve(refused / "site"):
+        page.goto(url)
+        page.wait_for_load_state("load")
+    assert dialogs, "the measurement: Material prints these fields as HTML"
+    dialogs.clear()
+    monkeypatch.delenv("SPECGEN_TRUST_MKDOCS_CONFIG")
+
+    # 3. Allowed text is shown literally, in the header, the title, the footer and the meta description.
+    shown = workspace("allowed", allowed)
+    result = specgen.build(shown, strict=True)
+    assert result.success, [str(d) for d in result.diagnostics]
+    visit(shown / "site")
+    for url in _serve(shown / "site"):
+        page.goto(url)
+        page.wait_for_load_state("load")
+        assert page.title() == allowed["site_name"]
+        assert page.locator(".md-header__topic").first.inner_text().strip() == allowed["site_name"]
+        assert allowed["copyright"] in page.locator(".md-copyright__highlight").inner_text()
+        description = page.locator("meta[name=description]").get_attribute("content")
+        assert description == allowed["site_description"]
+        assert page.locator("meta[name=description]").count() == 1
+    assert dialogs == []

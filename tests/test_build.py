@@ -105,12 +105,18 @@ def test_failed_build_keeps_previous_site(basic: Path) -> None:
     assert "templates/roadmap.md.j2:1:1: error[SG401]" in failed.output
     assert snapshot(basic / "site") == before
 
-    # 3. MkDocs itself fails (an unknown theme).
+    # 3. MkDocs itself fails (an unknown theme, in a mkdocs.yml that MkDocs reads because it is trusted).
     shutil.rmtree(basic / "templates")
     (basic / "mkdocs.yml").write_text("site_name: x\ntheme:\n  name: no-such-theme\n")
-    failed = runner.invoke(main, ["build", "--workspace", str(basic)])
+    failed = runner.invoke(main, ["build", "--trust-mkdocs-config", "--workspace", str(basic)])
     assert failed.exit_code == 1
     assert "error[SG402]" in failed.output
+    assert snapshot(basic / "site") == before
+
+    # 4. The same mkdocs.yml, untrusted: refused before MkDocs runs.
+    failed = runner.invoke(main, ["build", "--workspace", str(basic)])
+    assert failed.exit_code == 1
+    assert "mkdocs.yml:3:9: error[SG403]: theme 'no-such-theme' is not allowed" in failed.output
     assert snapshot(basic / "site") == before
     assert not any(p.name.startswith(".specgen-build-") for p in basic.iterdir())
 
@@ -260,9 +266,10 @@ def test_disk_full_during_build_keeps_previous_site(basic: Path) -> None:
     assert not any(p.name.startswith(".specgen-build-") for p in basic.iterdir())
 
 
-def test_pages_stay_whole_for_the_workspace_own_plugins(basic: Path) -> None:
+def test_pages_stay_whole_for_the_workspace_own_plugins(basic: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # specgen lets MkDocs drop each page's text once written, but only when no
     # plugin of the workspace's could want it later, like this hook does.
+    monkeypatch.setenv("SPECGEN_TRUST_MKDOCS_CONFIG", "1")  # hooks run only in a trusted mkdocs.yml
     (basic / "hooks.py").write_text(
         "from pathlib import Path\n"
         "pages = []\n"

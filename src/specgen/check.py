@@ -19,6 +19,7 @@ from specgen.locate import locate_all
 from specgen.model import Workspace, build_workspace
 from specgen.rules import check_rules
 from specgen.schema import check_document
+from specgen.siteconfig import check_site_config, trusted_by_environment
 from specgen.template_files import template_problems
 
 
@@ -67,10 +68,16 @@ class CheckResult:
 
 
 def resolve_settings(workspace: Path | str = ".", **overrides: object) -> tuple[Settings, list[Diagnostic]]:
-    """Settings from defaults, ``specgen.yaml`` and explicit overrides, in that order."""
+    """Settings from defaults, ``specgen.yaml``, the environment and explicit overrides, in that order.
+
+    Trust in ``mkdocs.yml`` comes only from an override or the environment:
+    ``specgen.yaml`` is part of the workspace, which a pull request changes.
+    """
     root = Path(workspace).resolve()
     from_file, problems = read_config(root)
     given = {k: v for k, v in overrides.items() if v is not None}
+    if "trust_mkdocs_config" not in given and trusted_by_environment():
+        given["trust_mkdocs_config"] = True
     return Settings.for_workspace(root, **{**from_file, **given}), problems
 
 
@@ -81,6 +88,7 @@ def check(
     strict: bool | None = None,
     progress: Progress | None = None,
     cache: bool | FileCache = False,
+    trust_mkdocs_config: bool | None = None,
 ) -> CheckResult:
     """Check every spec of a workspace and return all findings at once.
 
@@ -89,10 +97,12 @@ def check(
     has not changed (see :mod:`specgen.cache`); the rules that span files
     always run over every file. A long-lived caller (the preview) passes the
     same :class:`FileCache` to every check, so that it is read from disk once.
+    ``mkdocs.yml`` and the assets are checked too (see :mod:`specgen.siteconfig`),
+    so that CI fails before a build would run anything.
     """
     config_problems: list[Diagnostic] = []
     if settings is None:
-        settings, config_problems = resolve_settings(workspace, strict=strict)
+        settings, config_problems = resolve_settings(workspace, strict=strict, trust_mkdocs_config=trust_mkdocs_config)
     if isinstance(cache, FileCache):
         files: FileCache | None = cache
     else:
@@ -115,6 +125,7 @@ def check(
     if files:
         files.save()
     diagnostics.extend(check_rules(loaded.documents, valid, loaded.unreadable))
+    diagnostics.extend(check_site_config(settings))
     diagnostics.extend(template_problems(settings.templates_dir, settings.workspace, settings.limits.max_file_bytes))
     texts = {d.path: d.text for d in loaded.documents}
     diagnostics = sort_diagnostics(locate_all(diagnostics, texts))

@@ -21,6 +21,7 @@ import click
 
 from specgen.check import CheckResult, check, resolve_settings
 from specgen.reporters import REPORTERS
+from specgen.siteconfig import TRUST_ENV
 from specgen.version import __version__
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -39,6 +40,18 @@ def _workspace_option(func: F) -> F:
     )(func)
 
 
+def _trust_option(func: F) -> F:
+    return click.option(
+        "--trust-mkdocs-config",
+        is_flag=True,
+        default=False,
+        help=(
+            f"Let MkDocs read mkdocs.yml as it is: hooks, any plugin, !ENV (the same as {TRUST_ENV}=1). "
+            "Only for a mkdocs.yml reviewed like code: a pull request could run code with it."
+        ),
+    )(func)
+
+
 def _use_cache(no_cache: bool) -> bool:
     """Reuse per-file results between runs, except when told not to or in CI (nothing to reuse there)."""
     return not no_cache and not os.environ.get("CI")
@@ -52,6 +65,7 @@ def _check_options(func: F) -> F:
         help="Do not reuse per-file results of earlier runs (they are never reused in CI).",
     )(func)
     func = click.option("--strict", is_flag=True, default=None, help="Treat warnings as errors.")(func)
+    func = _trust_option(func)
     func = click.option(
         "--format",
         "output_format",
@@ -132,11 +146,19 @@ def main() -> None:
 @main.command("check")
 @_check_options
 @_guarded
-def check_command(workspace: Path, strict: bool | None, output_format: str, no_cache: bool) -> None:
-    """Check every spec against its schema and the cross-file rules."""
+def check_command(
+    workspace: Path, strict: bool | None, output_format: str, no_cache: bool, trust_mkdocs_config: bool
+) -> None:
+    """Check every spec against its schema and the cross-file rules, and mkdocs.yml and the assets."""
     _require_workspace(workspace)
     progress = TerminalProgress()
-    result = check(workspace, strict=strict, progress=progress, cache=_use_cache(no_cache))
+    result = check(
+        workspace,
+        strict=strict,
+        progress=progress,
+        cache=_use_cache(no_cache),
+        trust_mkdocs_config=trust_mkdocs_config or None,
+    )
     progress.clear()
     _report(result, output_format)
     sys.exit(EXIT_CLEAN if result.success else EXIT_FINDINGS)
@@ -152,7 +174,12 @@ def check_command(workspace: Path, strict: bool | None, output_format: str, no_c
 )
 @_guarded
 def build_command(
-    workspace: Path, strict: bool | None, output_format: str, site_dir: Path | None, no_cache: bool
+    workspace: Path,
+    strict: bool | None,
+    output_format: str,
+    site_dir: Path | None,
+    no_cache: bool,
+    trust_mkdocs_config: bool,
 ) -> None:
     """Check the specs, then render and build the site (atomically)."""
     from specgen.site import build
@@ -165,6 +192,7 @@ def build_command(
         site_dir=site_dir.resolve() if site_dir else None,
         progress=progress,
         cache=_use_cache(no_cache),
+        trust_mkdocs_config=trust_mkdocs_config or None,
     )
     progress.clear()
     _report(result.check, output_format)
@@ -187,13 +215,14 @@ def build_command(
     metavar="IP:PORT",
     help="Address to serve the preview on.",
 )
+@_trust_option
 @_guarded
-def serve_command(workspace: Path, dev_addr: str) -> None:
+def serve_command(workspace: Path, dev_addr: str, trust_mkdocs_config: bool) -> None:
     """Preview the site, rebuilding and reloading when a spec or template changes."""
-    from specgen.serve import serve
+    from specgen.site.serve import serve
 
     _require_workspace(workspace)
-    sys.exit(serve(workspace, dev_addr=dev_addr))
+    sys.exit(serve(workspace, dev_addr=dev_addr, trust_mkdocs_config=trust_mkdocs_config or None))
 
 
 @main.command("schema")
