@@ -17,7 +17,7 @@ import pytest
 import specgen
 from specgen.check import resolve_settings
 from specgen.model import build_workspace
-from specgen.preview import Preview, Rebuild
+from specgen.site.preview import Preview, Rebuild
 
 from .test_schema import edit
 

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from specgen.serve import LOCK_FILE, PREFIX, remove_dead_previews
+from specgen.site.serve import LOCK_FILE, PREFIX, remove_dead_previews
 
 from .conftest import FIXTURES
 from .test_schema import edit

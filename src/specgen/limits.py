@@ -1,8 +1,8 @@
-"""Limits: what one spec file may cost to read.
+"""Limits: what one spec file may cost to read, and what rendering the templates may cost.
 
-They keep a hostile or broken file (a huge file, an alias bomb, deep nesting)
-from exhausting memory or time. Documented in the README; set in
-``specgen.yaml`` under ``limits:``.
+They keep a hostile or broken file (a huge file, an alias bomb, deep nesting,
+a template that loops or grows a value without end) from exhausting memory or
+time. Documented in the README; set in ``specgen.yaml`` under ``limits:``.
 """
 
 from __future__ import annotations
@@ -12,15 +12,24 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Limits:
-    """Bounds on what one spec file may cost to read.
+    """Bounds on what one spec file may cost to read, and on rendering the templates.
 
     They keep a hostile or broken file (a huge file, an alias bomb, deep
-    nesting) from exhausting memory or time.
+    nesting, a runaway template) from exhausting memory or time.
     """
 
     max_file_bytes: int = 1_000_000
     max_depth: int = 32
     max_nodes: int = 100_000
+    # Rendering runs in a child process (specgen.site.isolate) bounded by these.
+    # 10,000 features render in about 30 s, the largest page in a few
+    # seconds, in some hundreds of MiB: the defaults leave ample headroom.
+    #: Wall-clock seconds one page may take to render.
+    render_seconds_per_page: int = 60
+    #: Wall-clock seconds all pages of one build may take to render.
+    render_seconds_total: int = 600
+    #: MiB of memory rendering may use beyond the model it renders.
+    render_memory_mb: int = 2048
 
     def check_shape(self, data: object) -> str | None:
         """A problem message when ``data`` is nested too deep or too large."""

@@ -17,7 +17,7 @@ with separate ``{{ }}`` outputs instead.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -317,20 +317,42 @@ def render_site(
     """Render pages in memory: (Markdown by docs path, navigation of the whole site).
 
     Every page, or with ``about`` only the pages that present one of those specs (by ID).
+    This runs the templates in the calling process, with no bound on their
+    time or memory: builds render through :func:`specgen.site.render_checked`,
+    which bounds them.
     """
-    env = make_environment(templates_dir)
-    analysis = Analysis(ws)
     pages = plan(ws)
-    chosen = pages if about is None else [p for p in pages if not p.about.isdisjoint(about)]
-    rendered = dict(_render(env, ws, analysis, chosen, templates_dir))
-    return rendered, nav(pages)
+    return dict(render_pages(ws, templates_dir, choose(pages, about))), nav(pages)
+
+
+def choose(pages: list[Page], about: Collection[str] | None) -> list[Page]:
+    """The pages that present one of the specs ``about`` names (by ID); all of them when it is ``None``."""
+    return pages if about is None else [p for p in pages if not p.about.isdisjoint(about)]
+
+
+def render_pages(
+    ws: Workspace, templates_dir: Path | None, pages: list[Page], started: Callable[[Page], None] | None = None
+) -> Iterator[tuple[str, str]]:
+    """Render ``pages`` one after another: (docs path, Markdown) each, calling ``started`` before each page.
+
+    A template's failure raises :class:`RenderError`; a ``MemoryError`` passes
+    through as it is, for the caller that bounds memory to report.
+    """
+    return _render(make_environment(templates_dir), ws, Analysis(ws), pages, templates_dir, started)
 
 
 def _render(
-    env: SandboxedEnvironment, ws: Workspace, analysis: Analysis, pages: list[Page], templates_dir: Path | None
+    env: SandboxedEnvironment,
+    ws: Workspace,
+    analysis: Analysis,
+    pages: list[Page],
+    templates_dir: Path | None,
+    started: Callable[[Page], None] | None = None,
 ) -> Iterator[tuple[str, str]]:
     public: tuple[Workspace, Analysis] | None = None  # made when a customer-facing page first needs it
     for page in pages:
+        if started is not None:
+            started(page)
         try:
             template = env.get_template(page.template)  # Jinja caches compiled templates
             view, figures = ws, analysis
@@ -347,6 +369,8 @@ def _render(
             raise RenderError(
                 _template_diagnostic(error, error.filename or error.name or page.template, error.lineno, templates_dir)
             ) from error
+        except MemoryError:
+            raise  # over the memory budget: the bounded caller names the page
         except Exception as error:  # a workspace template is user input: any failure is theirs
             filename, line = _template_frame(error)
             raise RenderError(
@@ -373,11 +397,7 @@ def _template_frame(error: BaseException) -> tuple[str | None, int]:
 def _template_diagnostic(
     error: Exception, name: str, line: int | None, templates_dir: Path | None, page: Page | None = None
 ) -> Diagnostic:
-    shown = Path(name).name
-    if templates_dir is not None and (templates_dir / shown).is_file():
-        shown = (templates_dir / shown).as_posix()
-    else:
-        shown = f"<specgen>/templates/{shown}"
+    shown = shown_template(name, templates_dir)
     where = f" while rendering {page.path}" if page else ""
     if isinstance(error, TemplateNotFound):
         return Diagnostic.of("SG401", shown, f"template {error.name!r} not found{where}", line=line or 1, column=1)
@@ -385,3 +405,11 @@ def _template_diagnostic(
         error.message if isinstance(error, TemplateError) and error.message else f"{type(error).__name__}: {error}"
     )
     return Diagnostic.of("SG401", shown, f"template error{where}: {message}", line=line or 1, column=1)
+
+
+def shown_template(name: str, templates_dir: Path | None) -> str:
+    """The template file as diagnostics name it: the workspace's own, or the packaged one."""
+    shown = Path(name).name
+    if templates_dir is not None and (templates_dir / shown).is_file():
+        return (templates_dir / shown).as_posix()
+    return f"<specgen>/templates/{shown}"

@@ -33,8 +33,11 @@ from specgen.cache import FileCache
 from specgen.check import check
 from specgen.config import Settings
 from specgen.diagnostics import Diagnostic
-from specgen.model import build_workspace
-from specgen.site import BuildResult, publish, render_checked, run_mkdocs, stops_build, write_docs
+from specgen.model import Workspace, build_workspace
+from specgen.render import Page, choose, nav, plan
+from specgen.site.mkdocs_run import publish, run_mkdocs, stops_build
+from specgen.site.pages import render_checked
+from specgen.site.pipeline import BuildResult
 
 
 @dataclass(frozen=True)
@@ -56,8 +59,11 @@ class Preview:
         self.settings = settings
         self.docs = root / "docs"
         self.site = root / "site"
-        # What the site was last built from; None until a full build has succeeded.
-        self._pages: dict[str, str] | None = None
+        # Rendered pages land here first: only a rendering that succeeded reaches the docs folder.
+        self._incoming = root / "incoming"
+        # What the site was last built from: the digest of each page's Markdown in the
+        # docs folder, by docs path; None until a full build has succeeded.
+        self._written: dict[str, str] | None = None
         self._navigation: list[Any] | None = None
         self._config: bytes | None = None
         self._directory_urls = True
@@ -76,6 +82,9 @@ class Preview:
         With ``quick``, a rebuild after an edit makes a quick pass and returns
         with ``pending`` set; the next rebuild makes the complete pass. While
         the specs or templates have problems, the site stays as it was.
+        Pages are rendered in a bounded child process (see
+        :func:`~specgen.site.render_checked`), which writes only the pages
+        whose Markdown changed.
         """
         result = check(settings=self.settings, cache=self._cache)
         if not result.success:
@@ -87,59 +96,72 @@ class Preview:
             config = self.settings.mkdocs_config.read_bytes()
         except OSError:
             config = None  # render_checked() says what is wrong with it
-        first = self._pages is None or config != self._config
-        quick = quick and not first and not self._pending and bool(edited)
+        planned = plan(workspace)
+        navigation = nav(planned)
+        full = self._written is None or config != self._config or navigation != self._navigation
+        quick = quick and not full and not self._pending and bool(edited)
         # A spec's file is named after its ID (rule SG302), the product spec's "product".
-        about = {PurePosixPath(path).stem for path in edited}
-        rendered = render_checked(workspace, self.settings, about=about if quick else None)
-        if quick and not isinstance(rendered, Diagnostic) and (not rendered[0] or rendered[1] != self._navigation):
-            # Nothing presents the edited files on its own, or the navigation changed: one complete pass.
-            quick = False
-            rendered = render_checked(workspace, self.settings)
-        if isinstance(rendered, Diagnostic):
-            return Rebuild(BuildResult(result, self.site, [rendered]), 0, False)
-        pages, navigation = rendered
-        full = first or navigation != self._navigation
+        # When nothing presents the edited files on its own, the pass is a complete one.
+        chosen = choose(planned, {PurePosixPath(path).stem for path in edited}) if quick else planned
+        quick = quick and bool(chosen)
+        pages = chosen or planned
         try:
             if full:
-                complete, problems = self._full(pages, navigation)
-                count = len(pages)
+                outcome = self._full(workspace, pages, navigation)
             else:
-                assert self._pages is not None
-                complete, problems, count = self._incremental(self._pages, pages, navigation, partial=quick)
-                if quick:
-                    pages = {**self._pages, **pages}
+                outcome = self._incremental(workspace, pages, {p.path for p in planned}, navigation, partial=quick)
         except OSError as error:
             shown = self.settings.mkdocs_config.name
-            complete, count = False, 0
-            problems = [Diagnostic.of("SG402", shown, f"cannot write the preview: {error}", line=1, column=1)]
-        if complete and not stops_build(problems, strict=self.settings.strict):
-            self._pages, self._navigation, self._config = pages, navigation, config
+            problem = Diagnostic.of("SG402", shown, f"cannot write the preview: {error}", line=1, column=1)
+            outcome = _Outcome(False, [problem], 0, {})
+        if isinstance(outcome, Diagnostic):
+            # Nothing was written: the docs folder and the site are as they were.
+            return Rebuild(BuildResult(result, self.site, [outcome]), 0, False)
+        if outcome.complete and not stops_build(outcome.problems, strict=self.settings.strict):
+            self._written, self._navigation, self._config = outcome.written, navigation, config
             self._digests, self._pending = digests, quick
         else:
             # A failed full build leaves the old site, but the docs folder moved on; a
             # failed dirty build may have updated part of the site. Either way the
             # next build is a full one.
-            self._pages = None
-        return Rebuild(BuildResult(result, self.site, problems, len(pages)), count, full, quick)
+            self._written = None
+        pages_in_site = len(outcome.written) if outcome.complete else len(planned)
+        return Rebuild(BuildResult(result, self.site, outcome.problems, pages_in_site), outcome.count, full, quick)
 
-    def _full(self, pages: dict[str, str], navigation: list[Any]) -> tuple[bool, list[Diagnostic]]:
+    def _render(self, workspace: Workspace, pages: list[Page], known: dict[str, str]) -> dict[str, str] | Diagnostic:
+        """Render ``pages`` into the incoming folder: the digest of each page that differs from ``known``."""
+        shutil.rmtree(self._incoming, ignore_errors=True)
+        self._incoming.mkdir(parents=True)
+        rendered = render_checked(workspace, self.settings, self._incoming, pages=pages, known=known)
+        if isinstance(rendered, Diagnostic):
+            shutil.rmtree(self._incoming, ignore_errors=True)
+            return rendered
+        return rendered.written
+
+    def _full(self, workspace: Workspace, pages: list[Page], navigation: list[Any]) -> _Outcome | Diagnostic:
+        written = self._render(workspace, pages, {})
+        if isinstance(written, Diagnostic):
+            return written
         shutil.rmtree(self.docs, ignore_errors=True)
-        write_docs(pages, self.docs)
-        run = publish(self.docs, navigation, self.settings.mkdocs_config, self.site, strict=self.settings.strict)
+        self._incoming.rename(self.docs)
+        run = publish(self.docs, navigation, self.settings, self.site)
         if run.complete:
             self._directory_urls = run.directory_urls
             self._search = _SearchIndex.read(self.site)
-        return run.complete, run.problems
+        return _Outcome(run.complete, run.problems, len(pages), written)
 
     def _incremental(
-        self, before: dict[str, str], pages: dict[str, str], navigation: list[Any], *, partial: bool
-    ) -> tuple[bool, list[Diagnostic], int]:
+        self, workspace: Workspace, pages: list[Page], planned: set[str], navigation: list[Any], *, partial: bool
+    ) -> _Outcome | Diagnostic:
         """A dirty build of the pages that changed; ``partial`` when ``pages`` are some of the site's only."""
-        changed = {path: text for path, text in pages.items() if before.get(path) != text}
-        removed = [] if partial else [path for path in before if path not in pages]
+        assert self._written is not None
+        changed = self._render(workspace, pages, self._written)
+        if isinstance(changed, Diagnostic):
+            return changed
+        removed = [] if partial else [path for path in self._written if path not in planned]
+        written = {path: digest for path, digest in self._written.items() if path not in removed} | changed
         if not changed and not removed:
-            return True, [], 0
+            return _Outcome(True, [], 0, written)
         from mkdocs.structure.files import File
 
         def file(path: str) -> File:
@@ -156,13 +178,25 @@ class Preview:
         # HTML of a changed page is removed rather than trusted to look older.
         for path in changed:
             Path(file(path).abs_dest_path).unlink(missing_ok=True)
-        write_docs(changed, self.docs)
-        run = run_mkdocs(self.settings.mkdocs_config, self.docs, self.site, navigation, strict=False, dirty=True)
+            (self.docs / path).parent.mkdir(parents=True, exist_ok=True)
+            (self._incoming / path).replace(self.docs / path)
+        run = run_mkdocs(self.settings, self.docs, self.site, navigation, strict=False, dirty=True)
         if run.complete and self._search is not None:
             # MkDocs calls the home page "./"; search entries locate it as "".
             redone = {file(path).url.removeprefix("./") for path in [*changed, *removed]}
             self._search.merge(self.site, redone)
-        return run.complete, run.problems, len(changed)
+        return _Outcome(run.complete, run.problems, len(changed), written)
+
+
+@dataclass(frozen=True)
+class _Outcome:
+    """What one pass did: whether the site is whole, what MkDocs said, how many pages it converted."""
+
+    complete: bool
+    problems: list[Diagnostic]
+    count: int
+    #: The digest of each page in the docs folder afterwards, by docs path.
+    written: dict[str, str]
 
 
 @dataclass

@@ -1,7 +1,7 @@
 """Serve: a live preview that rebuilds when a spec or a template changes.
 
 The preview is built into a temporary folder, never into the workspace's
-``site/``, by a :class:`~specgen.preview.Preview`: a full build first, then
+``site/``, by a :class:`~specgen.site.preview.Preview`: a full build first, then
 only the pages an edit changed. While the specs have errors, the browser keeps
 showing the last good preview and the terminal shows the diagnostics. MkDocs'
 live-reload server watches the files and tells the browser to reload after
@@ -43,7 +43,7 @@ from mkdocs.livereload import LiveReloadServer
 
 from specgen.check import resolve_settings
 from specgen.config import CONFIG_FILE
-from specgen.preview import Preview
+from specgen.site.preview import Preview
 
 try:
     import fcntl
@@ -73,10 +73,16 @@ class _Stopped(BaseException):
     """
 
 
-def serve(workspace: Path | str = ".", *, dev_addr: str = "127.0.0.1:8000") -> int:
-    """Serve a live preview until interrupted; returns the exit code."""
+def serve(
+    workspace: Path | str = ".", *, dev_addr: str = "127.0.0.1:8000", trust_mkdocs_config: bool | None = None
+) -> int:
+    """Serve a live preview until interrupted; returns the exit code.
+
+    ``trust_mkdocs_config`` lets MkDocs read ``mkdocs.yml`` as it is (see
+    :mod:`specgen.siteconfig`); when ``None``, the environment decides.
+    """
     host, port = parse_address(dev_addr)
-    settings, _ = resolve_settings(workspace)
+    settings, _ = resolve_settings(workspace, trust_mkdocs_config=trust_mkdocs_config)
     remove_dead_previews()
     try:
         root, lock = _make_preview_folder()

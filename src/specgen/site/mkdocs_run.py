@@ -1,0 +1,205 @@
+"""MkDocs: run it on a docs folder with the configuration specgen generated, and publish the result.
+
+MkDocs' log becomes diagnostics; a finished site is swapped in only when
+the build is good (:mod:`specgen.site.swap`).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from specgen.config import Settings
+from specgen.diagnostics import Diagnostic, Severity
+from specgen.site.swap import BUILD_PREFIX, SITE_MARKER, make_staging, recover, remove_staging, swap_in
+
+
+def stops_build(diagnostics: list[Diagnostic], *, strict: bool) -> bool:
+    """Whether build findings stop the build: any error, or anything at all in strict mode."""
+    return any(d.severity is Severity.ERROR or strict for d in diagnostics)
+
+
+def publish(docs: Path, navigation: list[Any], settings: Settings, site_dir: Path) -> MkDocsRun:
+    """Build ``docs`` with MkDocs in a folder beside ``site_dir`` and swap it in when the build is good.
+
+    The run is ``complete`` only when the new site replaced the old one; any
+    failure leaves ``site_dir`` as it was. Leftovers of killed runs beside the
+    site are dealt with first (see :mod:`specgen.site.swap`).
+    """
+    shown, strict = settings.mkdocs_config.name, settings.strict
+    recover(site_dir)  # first finish what killed runs left half done beside the site
+    try:
+        staging = make_staging(site_dir.parent, BUILD_PREFIX)
+    except OSError as error:
+        problem = Diagnostic.of("SG402", shown, f"cannot create the site folder: {error}", line=1, column=1)
+        return MkDocsRun([problem], False)
+    try:
+        run = run_mkdocs(settings, docs, staging / "site", navigation, strict=strict)
+        if not run.complete or stops_build(run.problems, strict=strict):
+            return replace(run, complete=False)
+        try:
+            swap_in(staging / "site", site_dir)
+        except OSError as error:
+            problem = Diagnostic.of("SG402", shown, f"cannot replace the site: {error}", line=1, column=1)
+            return replace(run, problems=[*run.problems, problem], complete=False)
+        return run
+    finally:
+        remove_staging(staging)
+
+
+@dataclass(frozen=True)
+class MkDocsRun:
+    """What one MkDocs build said, and whether it wrote a whole site."""
+
+    problems: list[Diagnostic]
+    complete: bool
+    #: The configuration's ``use_directory_urls`` (how docs paths become URLs).
+    directory_urls: bool = True
+
+
+#: What MkDocs logs on every dirty build; specgen's preview chooses dirty builds on purpose.
+_DIRTY_WARNING = "A 'dirty' build is being performed"
+
+
+def run_mkdocs(
+    settings: Settings, docs: Path, out: Path, navigation: list[Any], *, strict: bool, dirty: bool = False
+) -> MkDocsRun:
+    """Run MkDocs on ``docs`` into ``out``, with its log turned into diagnostics.
+
+    MkDocs gets the configuration specgen generated from the checked
+    ``mkdocs.yml`` (see :mod:`specgen.siteconfig`), never the file itself,
+    unless ``settings`` trust it; the workspace's checked assets are written
+    into ``docs`` first.
+
+    A dirty build (the preview's) renders only the pages whose Markdown is
+    newer than their HTML, and is never aborted by MkDocs' own strict mode:
+    the caller decides what is fatal.
+    """
+    import io
+
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import Abort, ConfigurationError, MkDocsException
+
+    from specgen.siteconfig import site_config
+    from specgen.siteconfig.assets import write_assets
+
+    config_file = settings.mkdocs_config
+    shown = config_file.name
+    directory_urls = True
+    prepared, refused = site_config(settings)
+    if prepared is None:
+        # check() reports these first; here they only make sure nothing unchecked reaches MkDocs.
+        missing = Diagnostic.of("SG403", shown, "no MkDocs configuration found", line=1, column=1)
+        return MkDocsRun(refused or [missing], False)
+    try:
+        write_assets(prepared.assets, docs)
+    except OSError as error:
+        return MkDocsRun([Diagnostic.of("SG402", shown, f"cannot write the assets: {error}", line=1, column=1)], False)
+    # strict=None keeps the configuration's own `strict:` setting.
+    given: dict[str, Any] = {"docs_dir": str(docs), "site_dir": str(out)}
+    if dirty or strict:
+        given["strict"] = not dirty
+    with _captured_mkdocs_log() as records:
+        try:
+            if prepared.options is None:  # trusted: MkDocs reads the workspace's file, hooks and all
+                config = load_config(str(config_file), **given)
+            else:
+                # An empty document: MkDocs parses nothing of the workspace, it gets checked values only.
+                config = load_config(
+                    io.BytesIO(b"{}"), config_file_path=str(config_file), **{**prepared.options, **given}
+                )
+            directory_urls = bool(config.use_directory_urls)
+            if config.nav is None:
+                config.nav = navigation
+            if set(config.plugins) <= _PLUGINS_THAT_KEEP_NO_PAGES:
+                config.plugins["specgen/lean-pages"] = _lean_pages()
+            mkdocs_build(config, dirty=dirty)
+            (out / SITE_MARKER).write_text("This site was built by specgen.\n", encoding="utf-8")
+        except (ConfigurationError, Abort, MkDocsException) as error:
+            logged = _log_diagnostics(records, shown)
+            if logged and str(error).startswith("Aborted with"):
+                # The log already says why; what MkDocs aborted on is an error here too.
+                return MkDocsRun([replace(d, severity=Severity.ERROR) for d in logged], False, directory_urls)
+            return MkDocsRun([*logged, _mkdocs_diagnostic(str(error), shown)], False, directory_urls)
+        except OSError as error:
+            problem = Diagnostic.of("SG402", shown, f"cannot write the site: {error}", line=1, column=1)
+            return MkDocsRun([problem], False, directory_urls)
+        except Exception as error:  # plugins and hooks are the workspace's code: their failure is a finding
+            problem = Diagnostic.of("SG402", shown, f"MkDocs failed: {type(error).__name__}: {error}", line=1, column=1)
+            return MkDocsRun([*_log_diagnostics(records, shown), problem], False, directory_urls)
+    return MkDocsRun(_log_diagnostics(records, shown), True, directory_urls)
+
+
+#: Plugins known to need no page's Markdown or HTML after the page is written.
+_PLUGINS_THAT_KEEP_NO_PAGES = frozenset({"search", "material/search"})
+
+
+def _lean_pages() -> Any:
+    """A plugin that lets MkDocs drop each page's Markdown and HTML once they are used.
+
+    MkDocs keeps every page's text until the build ends, which at 10,000
+    features is gigabytes. Only pages of no interest to any other plugin
+    are dropped: it is added only when the configuration's plugins are
+    known not to read pages after they are written.
+    """
+    from mkdocs.plugins import BasePlugin, event_priority
+
+    class LeanPages(BasePlugin):  # type: ignore[type-arg,no-untyped-call]  # MkDocs' base is generic, untyped
+        @event_priority(-100)
+        def on_page_content(self, html: str, /, *, page: Any, config: Any, files: Any) -> str:
+            page.markdown = None
+            return html
+
+        @event_priority(-100)
+        def on_post_page(self, output: str, /, *, page: Any, config: Any) -> str:
+            page.content = None
+            return output
+
+    return LeanPages()
+
+
+_YAML_MARK = re.compile(r'in "[^"]*", line (\d+), column (\d+)')
+
+
+def _mkdocs_diagnostic(message: str, shown: str, severity: Severity = Severity.ERROR) -> Diagnostic:
+    """One line, located in the configuration when MkDocs' message names a place."""
+    mark = _YAML_MARK.search(message)
+    line, column = (int(mark.group(1)), int(mark.group(2))) if mark else (1, 1)
+    text = " ".join(_YAML_MARK.sub("", message).split())
+    return Diagnostic(path=shown, code="SG402", message=f"MkDocs: {text}", severity=severity, line=line, column=column)
+
+
+def _log_diagnostics(records: list[logging.LogRecord], shown: str) -> list[Diagnostic]:
+    return [
+        _mkdocs_diagnostic(r.getMessage(), shown, Severity.ERROR if r.levelno >= logging.ERROR else Severity.WARNING)
+        for r in records
+        if r.levelno >= logging.WARNING and not r.getMessage().startswith(("Aborted with", _DIRTY_WARNING))
+    ]
+
+
+@contextmanager
+def _captured_mkdocs_log() -> Iterator[list[logging.LogRecord]]:
+    """Collect MkDocs' log records instead of letting them print."""
+    records: list[logging.LogRecord] = []
+
+    class _Collector(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            records.append(record)
+
+    logger = logging.getLogger("mkdocs")
+    handler = _Collector(logging.INFO)
+    saved = (logger.propagate, logger.level)
+    logger.addHandler(handler)
+    logger.propagate = False
+    logger.setLevel(logging.INFO)
+    try:
+        yield records
+    finally:
+        logger.removeHandler(handler)
+        logger.propagate, logger.level = saved

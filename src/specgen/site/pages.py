@@ -1,0 +1,136 @@
+"""Pages: render a checked workspace's pages into a docs folder, in a bounded child process.
+
+Workspace templates are untrusted: they render in a child process with a
+time and memory budget (:mod:`specgen.site.isolate`), which writes the pages
+itself, so their text never passes through the parent.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from specgen.config import Settings
+from specgen.diagnostics import Diagnostic
+from specgen.loader import Progress, shown_path
+from specgen.model import Workspace
+from specgen.render import Page, RenderError, plan, render_pages, shown_template
+from specgen.site.isolate import Budget, Overrun, run_bounded
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """Pages rendered into a folder: how many, and the digest of each one written when digests were asked for."""
+
+    pages: int
+    #: The digest of each page's Markdown that was written, by docs path.
+    written: dict[str, str]
+
+
+def render_checked(
+    workspace: Workspace,
+    settings: Settings,
+    out: Path,
+    progress: Progress | None = None,
+    *,
+    pages: list[Page] | None = None,
+    known: dict[str, str] | None = None,
+) -> Rendered | Diagnostic:
+    """Render a checked workspace's pages (all, or ``pages``) into the folder ``out``, or say why they cannot be.
+
+    Workspace templates are untrusted, so the pages are rendered by a child
+    process bounded by the settings' limits (see :mod:`specgen.site.isolate`),
+    which writes them into ``out`` itself: their text never passes through
+    this process. An overrun is a located SG401 naming the page's template, a
+    failure to write the pages an SG402. With ``known`` (the digest of each
+    page as it already is, by docs path), only pages whose Markdown differs
+    are written, and their digests returned.
+    """
+    config = settings.mkdocs_config
+    if not config.is_file():
+        return Diagnostic.of(
+            "SG403",
+            shown_path(config, settings.workspace),
+            "no MkDocs configuration found",
+            hint="create mkdocs.yml with at least site_name and theme: material",
+            line=1,
+            column=1,
+        )
+    chosen = plan(workspace) if pages is None else pages
+    if progress:
+        progress("rendering", 0, 1)
+    limits = settings.limits
+    budget = Budget(limits.render_seconds_per_page, limits.render_seconds_total, limits.render_memory_mb)
+    outcome = run_bounded(
+        lambda step: _write_pages(workspace, settings.templates_dir, chosen, out, known, step), budget
+    )
+    if isinstance(outcome, Overrun):
+        template, page = outcome.step or (chosen[0].template, chosen[0].path)
+        located = _overrun_diagnostic(outcome, shown_template(template, settings.templates_dir), page, settings)
+    elif "error" in outcome:
+        located = Diagnostic.of("SG401", **outcome["error"])
+    elif "unwritable" in outcome:
+        message = f"cannot write the pages: {outcome['unwritable']}"
+        return Diagnostic.of("SG402", config.name, message, line=1, column=1)
+    else:
+        return Rendered(len(chosen), outcome["written"])
+    if Path(located.path).is_absolute():
+        located = replace(located, path=shown_path(Path(located.path), settings.workspace))
+    return located
+
+
+def _write_pages(
+    workspace: Workspace,
+    templates_dir: Path,
+    pages: list[Page],
+    out: Path,
+    known: dict[str, str] | None,
+    step: Callable[[Any], None],
+) -> dict[str, Any]:
+    """Render ``pages`` and write them into ``out`` (in the bounded child): a short summary as JSON."""
+    written: dict[str, str] = {}
+    try:
+        for path, text in render_pages(workspace, templates_dir, pages, lambda p: step([p.template, p.path])):
+            data = text.encode("utf-8")
+            if known is not None:
+                digest = hashlib.blake2b(data, digest_size=16).hexdigest()
+                if known.get(path) == digest:
+                    continue
+                written[path] = digest
+            target = out / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+    except RenderError as error:
+        d = error.diagnostic
+        return {"error": {"path": d.path, "message": d.message, "line": d.line, "column": d.column, "hint": d.hint}}
+    except OSError as error:  # a full disk, most likely: the user's to fix, not a bug
+        return {"unwritable": str(error)}
+    return {"written": written}
+
+
+def _overrun_diagnostic(overrun: Overrun, template: str, page: str, settings: Settings) -> Diagnostic:
+    """The SG401 for a rendering stopped by its budget, located at the template of the page it stopped at."""
+    limits = settings.limits
+    if overrun.reason == "step time":
+        message = f"template took longer than {limits.render_seconds_per_page} s while rendering {page}"
+        hint = "does it loop too long? limits.render_seconds_per_page bounds each page"
+    elif overrun.reason == "total time":
+        message = f"templates took longer than {limits.render_seconds_total} s in all; stopped while rendering {page}"
+        hint = "limits.render_seconds_total bounds the rendering of the whole site"
+    elif overrun.reason == "memory":
+        message = f"template used more than {limits.render_memory_mb} MiB while rendering {page}"
+        hint = "does a value grow too large? limits.render_memory_mb bounds the rendering"
+    else:
+        message, hint = f"rendering stopped ({overrun.detail}) while rendering {page}", None
+    return Diagnostic.of("SG401", template, message, hint=hint, line=1, column=1)
+
+
+def write_docs(pages: dict[str, str], docs_dir: Path) -> None:
+    """Write rendered Markdown pages below ``docs_dir``."""
+    for relative, text in pages.items():
+        target = docs_dir / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
