@@ -92,7 +92,10 @@ from pathlib import Path
 sys.path.insert(0, sys.argv[4])
 from run import touch_one_feature
 from specgen.check import resolve_settings
-from specgen.site.preview import Preview
+try:
+    from specgen.site.preview import Preview
+except ImportError:  # a revision from before the site stage became a package (a --baseline run)
+    from specgen.preview import Preview
 workspace, root, repeat = Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3])
 settings, _ = resolve_settings(workspace)
 preview = Preview(settings, root)

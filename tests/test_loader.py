@@ -167,7 +167,7 @@ def test_a_20_megabyte_file_is_refused_quickly(tmp_path: Path) -> None:
     line = "# " + "x" * 97 + "\n"
     _, problems = load_one(tmp_path, "id: FEAT-1\n" + line * 200_000)
     assert [(p.code, p.message) for p in problems] == [
-        ("SG106", "the file has 20,000,011 bytes; the limit is 1,000,000 (set limits.max_file_bytes to change it)")
+        ("SG106", "the file has 20,000,011 bytes; the limit is 1,000,000 (split the spec into smaller files)")
     ]
 
 

@@ -56,7 +56,11 @@ RULES: dict[str, Rule] = _rules(
     Rule("SG107", E, "The file holds more than one YAML document."),
     Rule("SG108", W, "A file in the specs folder is not where any kind of spec lives."),
     Rule("SG109", E, "The document is nested deeper, or uses more aliases, than the limits allow."),
-    Rule("SG110", E, "The path leaves the workspace or is not a regular file."),
+    Rule(
+        "SG110",
+        E,
+        "The path is a link out of its folder (specs, templates, assets) or into `.git/`, or is not a regular file.",
+    ),
     # SG2xx: JSON Schema
     Rule("SG201", E, "A key is not allowed here."),
     Rule("SG202", E, "A required key is missing."),

@@ -41,13 +41,10 @@ class Limits:
             if nodes > self.max_nodes:
                 return (
                     f"the document expands to more than {self.max_nodes:,} values "
-                    "(aliases included); set limits.max_nodes to change the limit"
+                    "(aliases included); use fewer aliases, or split the spec"
                 )
             if depth > self.max_depth:
-                return (
-                    f"the document is nested more than {self.max_depth} levels deep; "
-                    "set limits.max_depth to change the limit"
-                )
+                return f"the document is nested more than {self.max_depth} levels deep; nest it less deeply"
             if isinstance(value, dict):
                 stack.extend((v, depth + 1) for v in value.values())
             elif isinstance(value, list):

@@ -47,7 +47,7 @@ def read_text(
         return fail(
             "SG106",
             f"the file has {error.size:,} bytes; the limit is {limits.max_file_bytes:,} "
-            "(set limits.max_file_bytes to change it)",
+            "(split the spec into smaller files)",
         )
     except OSError as error:
         return fail("SG110", f"cannot read the file: {error.strerror or error}")
