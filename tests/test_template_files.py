@@ -112,3 +112,16 @@ def test_the_renderer_refuses_a_link_that_appears_after_the_check(
     assert raised.value.diagnostic.code == "SG401"
     assert "link to a place outside the templates folder" in raised.value.diagnostic.message
     assert SECRET not in str(raised.value.diagnostic)
+
+
+def test_a_file_whose_opened_path_left_its_folder_is_refused(tmp_path: Path) -> None:
+    # What a folder swapped for a link between the check and the read looks like from the opened file:
+    # its real path, as the system reports it for the open descriptor, is no longer inside the folder.
+    from specgen.reading import _NotRegular, _read_regular
+
+    outside = tmp_path / "environ"
+    outside.write_text(SECRET)
+    folder = tmp_path / "templates"
+    folder.mkdir()
+    with pytest.raises(_NotRegular, match="moved out of its folder"):
+        _read_regular(outside, 1000, folder)

@@ -40,7 +40,7 @@ def read_text(
     if ".git" in real.relative_to(bound).parts:
         return fail("SG110", "the file is a link into a .git folder, which specgen never reads")
     try:
-        raw = _read_regular(real, limits.max_file_bytes)
+        raw = _read_regular(real, limits.max_file_bytes, bound)
     except _NotRegular as error:
         return fail("SG110", str(error))
     except _TooLarge as error:
@@ -71,15 +71,21 @@ class _TooLarge(Exception):
         self.size = size
 
 
-def _read_regular(real: Path, limit: int) -> bytes:
+def _read_regular(real: Path, limit: int, bound: Path) -> bytes:
     """The bytes of the regular file at ``real`` (no links followed), at most ``limit`` of them.
 
     The checks are made on the opened file, so the path cannot be swapped for
-    a link or a pipe between checking and reading.
+    a link or a pipe between checking and reading; where the system names an
+    open file's path (``/proc/self/fd`` on Linux), that path must still lie
+    inside ``bound`` and outside ``.git``, so swapping a folder on the way
+    for a link elsewhere is caught too.
     """
     flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
     fd = os.open(real, flags)
     try:
+        opened = _opened_path(fd)
+        if opened is not None and (not opened.is_relative_to(bound) or ".git" in opened.relative_to(bound).parts):
+            raise _NotRegular("the file moved out of its folder while it was read")
         status = os.fstat(fd)
         if stat.S_ISDIR(status.st_mode):
             raise _NotRegular("a folder, not a spec file")
@@ -98,6 +104,14 @@ def _read_regular(real: Path, limit: int) -> bytes:
     if len(raw) > limit:  # it grew since fstat
         raise _TooLarge(len(raw))
     return raw
+
+
+def _opened_path(fd: int) -> Path | None:
+    """The real path of an open file, where the system says (Linux), else ``None``."""
+    try:
+        return Path(f"/proc/self/fd/{fd}").readlink()
+    except OSError:
+        return None
 
 
 def byte_position(raw: bytes, offset: int) -> tuple[int, int]:

@@ -24,6 +24,8 @@ from jinja2 import Environment, FileSystemLoader, TemplateError, TemplateNotFoun
 from jinja2.loaders import split_template_path
 
 from specgen.diagnostics import Diagnostic
+from specgen.limits import Limits
+from specgen.reading import read_text
 
 #: Folders whose files no template may ever be: git's own (credentials, hooks).
 _FORBIDDEN_PARTS = frozenset({".git"})
@@ -111,5 +113,10 @@ class ContainedLoader(FileSystemLoader):
         problem = file_problem(path, self.real_folder, self.max_bytes)
         if problem:
             raise UnsafeTemplate(f"templates/{template}: {problem}")
-        text = path.resolve().read_text(encoding="utf-8")
+        # Read as specs are read: checked again on the opened file, so a link swapped in since is refused too.
+        text, problems = read_text(
+            path, f"templates/{template}", self.real_folder, Limits(max_file_bytes=self.max_bytes)
+        )
+        if text is None:
+            raise UnsafeTemplate(f"templates/{template}: {problems[0].message}")
         return text, str(path), lambda: False
