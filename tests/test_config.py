@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from specgen import check
+from specgen.config import Settings
 from specgen.limits import Limits
 
 LIMITS = [f.name for f in fields(Limits)]
@@ -45,3 +46,45 @@ def test_no_setting_in_the_workspace_grants_trust(basic: Path, key: str) -> None
     result = check(basic)
     assert [d.code for d in result.diagnostics] == ["SG403"]
     assert f"unknown setting {key!r}" in result.diagnostics[0].message
+
+
+@pytest.mark.parametrize("key", ["specs", "templates", "site", "mkdocs_config", "assets"])
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        ("\\0", "U+0000"),
+        ("x\\u0000y", "U+0000"),
+        ("a\\tb", "U+0009"),
+        ("a\\nb", "U+000A"),
+        ("a\\x1bb", "U+001B"),
+        ("a\\u0085b", "U+0085"),
+        ("a\\u202eb", "U+202E (RIGHT-TO-LEFT OVERRIDE)"),
+    ],
+)
+def test_a_path_with_a_control_character_is_a_located_error(basic: Path, key: str, value: str, shown: str) -> None:
+    # A NUL used to escape as ValueError ("embedded null byte"): an internal error, exit 2.
+    (basic / "specgen.yaml").write_text(f'strict: false\n{key}: "{value}"\n')
+    result = check(basic)
+    assert [str(d) for d in result.diagnostics] == [
+        f"specgen.yaml:2:{len(key) + 3}: error[SG403]: {key}: the path contains {shown}, which a path cannot hold "
+        "(remove it)"
+    ]
+    assert result.settings == Settings.for_workspace(basic)  # the path is not used
+
+
+def test_a_path_that_is_a_link_loop_is_a_located_error(basic: Path) -> None:
+    (basic / "loop").symlink_to("loop")
+    (basic / "specgen.yaml").write_text("specs: loop\n")
+    assert [str(d) for d in check(basic).diagnostics] == [
+        "specgen.yaml:1:8: error[SG403]: specs: 'loop' cannot be followed (is it a link that leads to itself?)"
+    ]
+
+
+def test_a_file_inside_git_is_refused_as_such(basic: Path) -> None:
+    (basic / ".git").mkdir()
+    (basic / ".git/config").write_text("[remote]\n  url = https://token@example.com\n")
+    (basic / "specgen.yaml").write_text("mkdocs_config: .git/config\n")
+    result = check(basic)
+    assert [str(d) for d in result.diagnostics] == [
+        ".git/config:1:1: error[SG110]: the file is in a .git folder or links into one, and specgen never reads those"
+    ]

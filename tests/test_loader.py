@@ -343,5 +343,5 @@ def test_specgen_yaml_linked_into_git_is_refused(tmp_path: Path) -> None:
     (workspace / "specgen.yaml").symlink_to(".git/config")
     diagnostics = check(workspace).diagnostics
     found = [(d.code, d.message) for d in diagnostics if d.path == "specgen.yaml"]
-    assert found == [("SG110", "the file is a link into a .git folder, which specgen never reads")]
+    assert found == [("SG110", "the file is in a .git folder or links into one, and specgen never reads those")]
     assert not any("SECRET" in str(d) for d in diagnostics)

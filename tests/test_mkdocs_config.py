@@ -121,7 +121,9 @@ def test_hooks_do_not_run(basic: Path) -> None:
         ),
         ("markdown_extensions:\n  - toc:\n      slugify: x\n", "slugify", "the key 'slugify' is not allowed"),
         ("site_url: javascript:alert(1)\n", "site_url", "site_url must be an http:// or https:// URL"),
-        ('repo_url: "https://x.example/\\"onmouseover=alert(1)"\n', "repo_url", "repo_url must be a URL without"),
+        ("repo_url: https://github.com/o/r\n", "repo_url", "'repo_url' is not allowed: the theme's script then asks"),
+        ("repo_url: https://gitlab.evil.example/o/r\n", "repo_url", "a request to another host from every reader"),
+        ("repo_name: o/r\n", "repo_name", "the key 'repo_name' is not allowed: it labels repo_url"),
         ("nav:\n  - Secret: ../../etc/passwd.md\n", "Secret", "must be a page such as roadmap.md"),
         ("nav:\n  - Click: javascript:alert(1)\n", "Click", "must be a page such as roadmap.md"),
         ("validation:\n  links:\n    anchors: explode\n", "explode", "'explode' is not allowed"),
@@ -162,7 +164,7 @@ def test_each_dangerous_key_is_a_located_error(basic: Path, yaml: str, needle: s
         ("copyright", "<script>alert(1)</script>"),
         ("site_description", 'nice" onload="alert(1)'),
         ("site_author", "Tom &amp; Jerry"),
-        ("repo_name", "a\u202eb"),
+        ("site_author", "a\u202eb"),
         ("site_name", "tab\there"),
     ],
 )
@@ -184,7 +186,7 @@ def test_check_and_build_reject_yaml_errors_in_mkdocs_yml_as_located_errors(basi
 
 def test_the_generated_configuration_holds_only_checked_values_and_what_pages_need(basic: Path) -> None:
     (basic / "mkdocs.yml").write_text(
-        "site_name: Basic\nmarkdown_extensions:\n  - toc:\n      toc_depth: 3\n  - pymdownx.emoji\n", encoding="utf-8"
+        "site_name: Basic\nmarkdown_extensions:\n  - toc:\n      toc_depth: 3\n  - pymdownx.details\n", encoding="utf-8"
     )
     settings, _ = resolve_settings(basic)
     prepared, problems = site_config(settings)
@@ -193,10 +195,8 @@ def test_the_generated_configuration_holds_only_checked_values_and_what_pages_ne
     assert set(options) == {"site_name", "theme", "markdown_extensions"}
     assert options["theme"] == {"name": "material", "font": False}
     extensions = {(e if isinstance(e, str) else next(iter(e))): e for e in options["markdown_extensions"]}
-    assert {"admonition", "attr_list", "tables", "toc", "pymdownx.emoji"} <= set(extensions)
+    assert set(extensions) == {"admonition", "attr_list", "tables", "toc", "pymdownx.details"}
     assert extensions["toc"] == {"toc": {"toc_depth": 3, "permalink": True}}
-    emoji = extensions["pymdownx.emoji"]["pymdownx.emoji"]
-    assert emoji["emoji_index"].__module__ == "material.extensions.emoji"  # set by specgen, not by a tag
 
 
 def test_trust_is_granted_by_the_flag_or_the_environment_only(basic: Path) -> None:
@@ -281,23 +281,23 @@ def test_assets_folder_is_configurable(basic: Path) -> None:
         (
             "logo.svg",
             b"<svg onload='alert(1)'/>",
-            "error[SG403]: .svg is not an allowed asset type (SVG can hold script)",
+            "1:1: error[SG403]: .svg is not an allowed asset type (SVG can hold script)",
         ),
-        ("page.html", b"<script>alert(1)</script>", "error[SG403]: .html is not an allowed asset type"),
-        ("fake.png", b"<script>alert(1)</script>", "error[SG403]: the content is not a PNG file"),
-        ("a.css", b"@import 'https://evil.example/x.css';", "error[SG403]: a stylesheet may not @import"),
+        ("page.html", b"<script>alert(1)</script>", "1:1: error[SG403]: .html is not an allowed asset type"),
+        ("fake.png", b"<script>alert(1)</script>", "1:1: error[SG403]: the content is not a PNG file"),
+        ("a.css", b"@import 'https://evil.example/x.css';", "1:1: error[SG403]: a stylesheet may not @import"),
         (
             "b.css",
             b"body{background:url( https://evil.example/t.gif )}",
-            "error[SG403]: the stylesheet refers to 'https://evil.example/t.gif'",
+            "1:17: error[SG403]: the stylesheet refers to 'https://evil.example/t.gif'",
         ),
         (
             "c.css",
             b"body{background:\\75 rl(//evil.example/t.gif)}",
-            "error[SG403]: the stylesheet refers to '//evil.example/t.gif'",
+            "1:17: error[SG403]: a stylesheet may not hold a backslash",
         ),
-        ("bad name.png", png(), "error[SG403]: the name 'bad name.png' is not allowed for an asset"),
-        ("huge.png", png() + b"\x00" * 2_000_000, "error[SG106]: the asset has 2,000,"),
+        ("bad name.png", png(), "1:1: error[SG403]: the name 'bad name.png' is not allowed for an asset"),
+        ("huge.png", png() + b"\x00" * 2_000_000, "1:1: error[SG106]: the asset has 2,000,"),
     ],
 )
 def test_a_bad_asset_is_a_located_error(basic: Path, name: str, content: bytes, message: str) -> None:
@@ -305,7 +305,55 @@ def test_a_bad_asset_is_a_located_error(basic: Path, name: str, content: bytes, 
     (basic / "assets" / name).write_bytes(content)
     result = run(basic, "check")
     refused(result, basic)
-    assert f"assets/{name}:1:1: {message}" in result.output
+    assert f"assets/{name}:{message}" in result.output
+
+
+#: Stylesheets and what check says of each: nothing for those that stay in the assets folder.
+STYLESHEETS = {
+    # Browsers drop tabs from URLs: "/\9/host" is "//host", "ht\9tp:" is "http:". No escape is allowed.
+    "tab-escape.css": ('a{background:url("/\\9/127.0.0.1:9999/x.png")}', "1:20", "may not hold a backslash"),
+    "scheme-escape.css": ('a{background:url("ht\\9tp://host/x.png")}', "1:21", "may not hold a backslash"),
+    "image-set.css": ('a{background:image-set("a.png" 2x, "http://host/y.png" 1x)}', "1:14", "may not use image-set()"),
+    "webkit.css": ("a{b:-webkit-image-set(url(a.png) 1x)}", "1:5", "may not use -webkit-image-set()"),
+    "font.css": ("@font-face{font-family:x;src:url(https://host/f.woff2)}", "1:30", "refers to 'https://host/f.woff2'"),
+    "cursor.css": ("a{cursor:URL(//host/c.png),auto}", "1:10", "refers to '//host/c.png'"),
+    "list.css": ("\n\nli{list-style:url('http://host/b.png')}", "3:15", "refers to 'http://host/b.png'"),
+    "tab.css": ('a{b:url("a\tb.png")}', "1:5", "refers to 'a\\tb.png'"),
+    "newline.css": ("a{b:url(\n//host/x.png)}", "1:5", "refers to '\\n//host/x.png'"),
+    "rooted.css": ("a{b:url(/static/x.png)}", "1:5", "refers to '/static/x.png'"),
+    "data.css": ('a{b:url("data:image/png;base64,AAAA")}', "1:5", "refers to 'data:image/png;base64,AAAA'"),
+    "up.css": ("a{b:url(../x.png)}", "1:5", "refers to '../x.png'"),
+    "comment.css": ("/* url(http://host/x.png) */", "1:4", "refers to 'http://host/x.png'"),
+    "good.css": (
+        'a{b:url(img/logo.png)} b{c:url( "img/logo.png" )} @font-face{src:url(f.woff2) format("woff2")}',
+        "",
+        "",
+    ),
+    "css/up-inside.css": ("a{b:url(../img/logo.png)} b{c:url(./x.png)}", "", ""),
+}
+
+
+def test_a_stylesheet_is_refused_when_anything_in_it_could_reach_another_host(basic: Path) -> None:
+    for name, (css, _, _) in STYLESHEETS.items():
+        (basic / "assets" / name).parent.mkdir(parents=True, exist_ok=True)
+        (basic / "assets" / name).write_text(css, encoding="utf-8")
+    result = run(basic, "check")
+    refused(result, basic)
+    found = {line.split(":")[0]: line for line in result.output.splitlines() if line.startswith("assets/")}
+    for name, (_, where, message) in STYLESHEETS.items():
+        if where:
+            line = found.pop(f"assets/{name}", "")
+            assert line.startswith(f"assets/{name}:{where}: error[SG403]: ") and message in line, (name, line)
+    assert found == {}, "a stylesheet that stays inside the assets folder was refused"
+
+
+def test_a_key_brought_in_by_a_merge_is_located_at_the_merge(basic: Path) -> None:
+    configure(basic, "extra: &base\n  generator: false\n  hooks: [hooks.py]\n<<: *base\n")
+    result = run(basic, "check")
+    refused(result, basic)
+    merge = line_of(basic, "<<: *base")
+    assert f"mkdocs.yml:{merge}:1: error[SG403]: the key 'hooks' is not allowed: hooks run Python code" in result.output
+    assert f"mkdocs.yml:{merge - 1}:3: error[SG403]: the key 'hooks' is not allowed" in result.output
 
 
 def test_links_out_of_the_assets_folder_are_refused(basic: Path, tmp_path: Path) -> None:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
+from specgen.charset import BIDI_CONTROLS, REFUSED, describe
 from specgen.diagnostics import Diagnostic, did_you_mean
 from specgen.limits import Limits
 from specgen.loader import parse
@@ -101,10 +102,14 @@ def _settings(data: dict[str, Any], workspace: Path) -> tuple[dict[str, Any], li
     limit_names = list(ceilings)
     for key, value in data.items():
         if key in _PATH_KEYS:
+            bad = _unprintable(value) if isinstance(value, str) else None
             if not isinstance(value, str) or not value.strip():
                 problem(f"{key} must be a path relative to the workspace", (key,))
-            elif not (workspace / value).resolve().is_relative_to(workspace.resolve()):
-                problem(f"{key}: {value!r} is outside the workspace", (key,), "paths in specgen.yaml stay inside it")
+            elif bad is not None:
+                # A NUL makes resolving the path raise ValueError; other controls and bidi controls deceive.
+                problem(f"{key}: the path contains {describe(bad)}, which a path cannot hold", (key,), "remove it")
+            elif (where := _outside(workspace, value)) is not None:
+                problem(f"{key}: {value!r} {where[0]}", (key,), where[1])
             else:
                 overrides[_PATH_KEYS[key]] = value
         elif key == "strict":
@@ -142,6 +147,22 @@ def _settings(data: dict[str, Any], workspace: Path) -> tuple[dict[str, Any], li
                 )
             )
     return overrides, problems
+
+
+def _outside(workspace: Path, path: str) -> tuple[str, str] | None:
+    """Why ``path`` (relative to the workspace) is no place inside it, with a hint; ``None`` when it is one."""
+    try:
+        real = (workspace / path).resolve()
+    except (OSError, RuntimeError):  # RuntimeError: a symlink loop, on Python 3.11
+        return "cannot be followed", "is it a link that leads to itself?"
+    if real.is_relative_to(workspace.resolve()):
+        return None
+    return "is outside the workspace", "paths in specgen.yaml stay inside it"
+
+
+def _unprintable(path: str) -> str | None:
+    """The first character a path may not hold: any control character (tab and line breaks too) or bidi control."""
+    return next((c for c in path if c < " " or REFUSED.match(c) or c in BIDI_CONTROLS), None)
 
 
 def _positive_int(value: object) -> bool:

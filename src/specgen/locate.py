@@ -104,6 +104,14 @@ def _child(node: Node, part: str | int) -> tuple[Node, Node] | None:
                 isinstance(part, int) and getattr(key, "value", None) == str(part)
             ):
                 return key, child
+        # A key a merge ("<<: *base") brought in is located at the "<<". One level only:
+        # a merge can refer to its own mapping, and following merges on would not end.
+        for key, child in value:
+            if key.tag == "tag:yaml.org,2002:merge":
+                for source in child.value if isinstance(child, SequenceNode) else [child]:
+                    for inner_key, inner in source.value if isinstance(source, MappingNode) else []:
+                        if getattr(inner_key, "value", None) == part:
+                            return key, inner
     elif isinstance(node, SequenceNode) and isinstance(part, int) and 0 <= part < len(value):
         child = value[part]
         return child, child

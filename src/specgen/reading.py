@@ -38,7 +38,7 @@ def read_text(
     if not real.is_relative_to(bound):
         return fail("SG110", f"the file is a link to a place outside {bound_name}")
     if ".git" in real.relative_to(bound).parts:
-        return fail("SG110", "the file is a link into a .git folder, which specgen never reads")
+        return fail("SG110", "the file is in a .git folder or links into one, and specgen never reads those")
     try:
         raw = _read_regular(real, limits.max_file_bytes, bound)
     except _NotRegular as error:

@@ -21,6 +21,8 @@ from specgen.config import Settings
 from specgen.diagnostics import Diagnostic, Pointer, did_you_mean
 from specgen.siteconfig.assets import Asset, site_path
 
+_INTERPRETS = "it would interpret spec text that specgen shows literally"
+
 #: Why the best-known dangerous keys are refused, so the message says more than "unknown".
 _REFUSED = {
     "hooks": "hooks run Python code from the workspace",
@@ -44,6 +46,22 @@ _REFUSED = {
     "material/info": "the info plugin packs the project's files into an archive",
     "material/group": "the group plugin switches other plugins on, typically through !ENV",
     "pymdownx.snippets": "pymdownx.snippets includes files and URLs into pages",
+    # Extensions whose syntax specgen's escaping leaves as it is: spec text would turn into markup.
+    "def_list": f"{_INTERPRETS}: a paragraph that starts with ': ' would become a definition list",
+    "pymdownx.caret": f"{_INTERPRETS}: ^^text^^ and ^text^ would become inserted and superscript text",
+    "pymdownx.mark": f"{_INTERPRETS}: ==text== would become highlighted text",
+    "pymdownx.keys": f"{_INTERPRETS}: ++ctrl+alt++ would become keyboard keys",
+    "pymdownx.emoji": f"{_INTERPRETS}: :smile: would become an image from a third party's CDN",
+    "pymdownx.smartsymbols": f"{_INTERPRETS}: (c), 1/2 and --> would become other characters",
+    "pymdownx.magiclink": f"{_INTERPRETS}: bare URLs, @mentions and repository references would become links",
+    "pymdownx.arithmatex": f"{_INTERPRETS}: $...$ would become mathematics",
+    "smarty": f"{_INTERPRETS}: quotes and dashes would become other characters",
+    "repo_url": (
+        "the theme's script then asks the repository host's API (api.github.com, or any host with 'gitlab' in "
+        "its name) for stars and forks on every page view, a request to another host from every reader; link the "
+        "repository with extra.social instead"
+    ),
+    "repo_name": "it labels repo_url, which is refused",
     "custom_fences": "custom fences need !!python/name: tags, which run code",
     "font": "fonts from Google Fonts are a request to a third party; the site uses system fonts",
 }
@@ -230,8 +248,6 @@ class Checker:
                 "site_author": self.text,
                 "copyright": self.text,
                 "site_url": self.url,
-                "repo_url": self.url,
-                "repo_name": self.text,
                 "edit_uri": self.matching(_EDIT_URI, "a path inside the repository, such as edit/main/docs/"),
                 "use_directory_urls": self.boolean,
                 "strict": self.boolean,

@@ -8,9 +8,11 @@ each checked against its content. The bytes that were checked are the bytes
 that are written: nothing is read twice.
 
 SVG is refused: an SVG file can hold script, which runs in the site's origin
-when a reader opens the file itself. Stylesheets are accepted without
-``@import`` and without ``url()`` references that leave the site, so that a
-page makes no request to a third party and works offline.
+when a reader opens the file itself. Stylesheets are accepted only when
+nothing in them can reach another host, so that a page makes no request to a
+third party and works offline: no backslash escapes, no ``@import``, no
+``image-set()`` and its kin, and each ``url()`` a plain relative path that
+stays inside the assets folder (see :func:`_css_problem`).
 """
 
 from __future__ import annotations
@@ -170,50 +172,108 @@ def _read_asset(
         return None, _problem("SG110", shown, f"cannot read the file: {error.strerror or error}")
     if len(data) > min(MAX_ASSET_BYTES, room):
         return None, _problem("SG106", shown, "the asset grew past the size limit while it was read")
-    problem = _content_problem(suffix, data)
+    problem = _content_problem(suffix, data, relative)
     if problem:
-        return None, _problem("SG403", shown, problem)
+        message, line, column = problem
+        return None, Diagnostic.of("SG403", shown, message, line=line, column=column)
     return Asset(relative, data), None
 
 
-def _content_problem(suffix: str, data: bytes) -> str | None:
+def _content_problem(suffix: str, data: bytes, relative: str) -> tuple[str, int, int] | None:
+    """Why the content does not fit the file type, with the 1-based (line, column) where that shows."""
     signatures = _SIGNATURES[suffix]
     if signatures is None:
-        return _css_problem(data)
+        return _css_problem(data, relative)
     if not data.startswith(signatures) or (suffix == ".webp" and data[8:12] != b"WEBP"):
-        return f"the content is not a {suffix.lstrip('.').upper()} file"
+        return f"the content is not a {suffix.lstrip('.').upper()} file", 1, 1
     return None
 
 
-_CSS_COMMENT = re.compile(r"/\*.*?(\*/|\Z)", re.DOTALL)
-_CSS_ESCAPE = re.compile(r"\\([0-9a-fA-F]{1,6})[ \t\n\r\f]?|\\(.)", re.DOTALL)
-_CSS_REFERENCE = re.compile(r"(?:url|image-set|image|src)\(\s*['\"]?\s*([^'\")\s]*)")
+# The stylesheet check is strict rather than clever: CSS has escapes, comments,
+# several functions that fetch and browsers that repair URLs (they drop tabs and
+# line breaks, so "/\9/host" becomes "//host"). Rather than decode all of that
+# the way a browser would, anything that could hide a reference is refused.
+_CSS_IMPORT = re.compile(r"@import", re.IGNORECASE)
+#: A function's name and its "(": a url() by any spelling, and the functions that take URLs as plain strings.
+_CSS_FUNCTION = re.compile(r"(?<![-\w])([-\w]*)\(")  # the look-behind keeps a long word linear
+#: After "url(": one value, quoted or not, between spaces (a tab or line break is refused: browsers drop them).
+_CSS_URL_VALUE = re.compile(r" *(?:\"([^\"]*)\"|'([^']*)'|([^\"'() ]*)) *\)")
+#: What a url() may hold: a relative path of plain names (see _css_reference_problem).
+_CSS_PATH = re.compile(r"[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*\Z")
 
 
-def _css_problem(data: bytes) -> str | None:
-    """Why a stylesheet may not be used: not text, or it reaches outside the site."""
+def _css_problem(data: bytes, relative: str) -> tuple[str, int, int] | None:
+    """Why a stylesheet may not be used, and where: not text, or something in it could reach another host.
+
+    Refused: any backslash (a CSS escape can spell ``url`` or a scheme
+    unrecognisably), ``@import``, functions whose plain strings are URLs
+    (``image-set()``, ``-webkit-image-set()``, ``image()``, ``src()``), and a
+    ``url()`` whose value is not a relative path of plain names
+    (:data:`_CSS_PATH`) staying inside the assets folder. This holds
+    everywhere in the text, comments and strings included: skipping them would
+    need the browser's own tokenizer to be safe.
+    """
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        return "a stylesheet must be UTF-8 text"
+        return "a stylesheet must be UTF-8 text", 1, 1
     if "\x00" in text:
-        return "the stylesheet holds NUL bytes: it looks binary, not text"
-    # CSS escapes (\75rl, \@import) would hide a reference from a plain search: decode them first.
-    plain = _CSS_ESCAPE.sub(_unescape, _CSS_COMMENT.sub(" ", text)).lower()
-    if "@import" in plain:
-        return "a stylesheet may not @import others; list each in extra_css"
-    for match in _CSS_REFERENCE.finditer(plain):
-        target = match.group(1)
-        if ":" in target or target.startswith(("//", "\\")):
-            return f"the stylesheet refers to {target!r}, outside the site; put the file in the assets folder"
+        return "the stylesheet holds NUL bytes: it looks binary, not text", 1, 1
+    backslash = text.find("\\")
+    if backslash >= 0:
+        return (
+            "a stylesheet may not hold a backslash: CSS escapes can hide a reference to another host; "
+            "write the character itself (stylesheets are UTF-8)",
+            *_position(text, backslash),
+        )
+    found = _CSS_IMPORT.search(text)
+    if found:
+        return "a stylesheet may not @import others; list each in extra_css", *_position(text, found.start())
+    for match in _CSS_FUNCTION.finditer(text):
+        name = match.group(1).lower()
+        if name.endswith(("image-set", "image")) or name == "src" or name.endswith("-src"):
+            return (
+                f"a stylesheet may not use {match.group(1)}(), whose strings are URLs; use url() with a file of the "
+                "assets folder",
+                *_position(text, match.start()),
+            )
+        if name.endswith("url"):
+            problem = _css_reference_problem(text, match.end(), relative)
+            if problem:
+                return problem, *_position(text, match.start())
     return None
 
 
-def _unescape(match: re.Match[str]) -> str:
-    if match.group(1):
-        code = int(match.group(1), 16)
-        return chr(code) if 0 < code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF else "\ufffd"
-    return match.group(2)
+def _css_reference_problem(text: str, start: int, relative: str) -> str | None:
+    """Why the ``url(`` value at ``start`` of a stylesheet at ``relative`` may not be used, or ``None``."""
+    value = _CSS_URL_VALUE.match(text, start)
+    target = next((g for g in value.groups() if g is not None), "") if value else None
+    if target is None or not _CSS_PATH.match(target) or not _stays_inside(relative, target):
+        shown = target if target is not None else text[start : start + 40].split(")")[0]
+        return (
+            f"the stylesheet refers to {shown!r}: a url() may only hold a relative path to a file of the "
+            "assets folder, such as img/logo.png, without a scheme, host, query, tab, line break or '..' out of it"
+        )
+    return None
+
+
+def _stays_inside(relative: str, target: str) -> bool:
+    """Whether ``target``, relative to the stylesheet at ``relative``, stays inside the assets folder."""
+    parts = list(PurePosixPath(relative).parent.parts)
+    for segment in target.split("/"):
+        if segment == "..":
+            if not parts:
+                return False
+            parts.pop()
+        elif segment != ".":
+            parts.append(segment)
+    return bool(parts)
+
+
+def _position(text: str, offset: int) -> tuple[int, int]:
+    """The 1-based (line, column) of ``offset`` in ``text``, lines counted by LF."""
+    line_start = text.rfind("\n", 0, offset) + 1
+    return text.count("\n", 0, offset) + 1, offset - line_start + 1
 
 
 def write_assets(assets: list[Asset], docs_dir: Path) -> None:

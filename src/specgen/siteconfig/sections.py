@@ -34,11 +34,13 @@ class Sections:
         c = checker
         # Options of each allowed Markdown extension. An option that takes code
         # (a !!python/name) is not listed: it is refused, or specgen sets it.
+        # Each extension here leaves escaped spec text as it is (tests/test_mkdocs_extensions.py
+        # builds a page with every one of them); those that would read syntax in
+        # it that specgen.escape does not neutralise are refused (allowed._REFUSED).
         self.extension_options: dict[str, dict[str, Check]] = {
             "abbr": {},
             "admonition": {},
             "attr_list": {},
-            "def_list": {},
             "footnotes": {},
             "md_in_html": {},
             "sane_lists": {},
@@ -52,10 +54,8 @@ class Sections:
                 "anchorlink": c.boolean,
             },
             "pymdownx.betterem": {},
-            "pymdownx.caret": {},
             "pymdownx.critic": {},
             "pymdownx.details": {},
-            "pymdownx.emoji": {},
             "pymdownx.highlight": {
                 "anchor_linenums": c.boolean,
                 "linenums": c.boolean,
@@ -63,9 +63,6 @@ class Sections:
                 "use_pygments": c.boolean,
             },
             "pymdownx.inlinehilite": {},
-            "pymdownx.keys": {},
-            "pymdownx.mark": {},
-            "pymdownx.smartsymbols": {},
             "pymdownx.superfences": {"preserve_tabs": c.boolean, "disable_indented_code_blocks": c.boolean},
             "pymdownx.tabbed": {"alternate_style": c.boolean, "combine_header_slug": c.boolean},
             "pymdownx.tasklist": {"custom_checkbox": c.boolean, "clickable_checkbox": c.boolean},
@@ -260,11 +257,6 @@ class Sections:
         for name in REQUIRED_EXTENSIONS:
             by_name.setdefault(name, {})
         by_name["toc"].setdefault("permalink", True)
-        if "pymdownx.emoji" in by_name:
-            # These options are Python functions (a !!python/name: in MkDocs' YAML): specgen sets them.
-            from material.extensions import emoji  # type: ignore[import-untyped]  # Material ships no type hints
-
-            by_name["pymdownx.emoji"] = {"emoji_index": emoji.twemoji, "emoji_generator": emoji.to_svg}
         return [{name: options} if options else name for name, options in by_name.items()]
 
     # Validation and extra ---------------------------------------------------
