@@ -14,6 +14,7 @@ import threading
 from collections.abc import Iterator
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
@@ -286,3 +287,45 @@ def test_site_name_copyright_and_description_cannot_inject_script(
         assert description == allowed["site_description"]
         assert page.locator("meta[name=description]").count() == 1
     assert dialogs == []
+
+
+def test_raw_html_in_a_template_runs_nothing_and_calls_no_other_host(page: Page, tmp_path: Path) -> None:
+    """A template with script, handlers, javascript: links, off-site images, frames and styles (test_sanitize)."""
+    from urllib.parse import urlsplit
+
+    from .test_sanitize import HOSTILE, workspace
+
+    ws = workspace(tmp_path, HOSTILE)
+    result = specgen.build(ws)
+    assert result.success, [str(d) for d in result.diagnostics]
+    dialogs: list[str] = []
+    off_site: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+
+    def refuse_off_site(route: Any) -> None:
+        if urlsplit(route.request.url).hostname == "127.0.0.1":
+            route.continue_()
+        else:
+            off_site.append(route.request.url)
+            route.abort()
+
+    page.route("**/*", refuse_off_site)
+    for url in _serve(ws / "site"):
+        for path in ("", "features/FEAT-1/"):
+            page.goto(url + path)
+            page.wait_for_load_state("networkidle")
+            # Hover, focus and click everything the template made: a handler left on it would fire now.
+            page.evaluate(
+                """() => document.querySelectorAll('article *').forEach(e => {
+                    for (const type of ['mouseover', 'focus', 'error', 'load']) e.dispatchEvent(new Event(type));
+                    if (!(e instanceof HTMLAnchorElement && e.href)) e.dispatchEvent(new MouseEvent('click'));
+                })"""
+            )
+            for link in page.locator("article p > a:not([href])").all():  # what were javascript: links
+                link.click()
+            assert page.evaluate("window.__pwned") is None, path
+            assert page.locator("article script, article iframe, article object, article embed").count() == 0
+            assert page.locator("article form, article input, article [style*='url']").count() == 0
+        assert page.evaluate("document.querySelectorAll('#__config').length") == 1  # the theme's own, not ours
+    assert dialogs == []
+    assert off_site == []

@@ -1,4 +1,4 @@
-"""Limits: what one spec file may cost to read, and what rendering the templates may cost.
+"""Limits: what one spec file may cost to read, and what rendering and building the site may cost.
 
 They keep a hostile or broken file (a huge file, an alias bomb, deep nesting,
 a template that loops or grows a value without end) from exhausting memory or
@@ -30,6 +30,15 @@ class Limits:
     render_seconds_total: int = 600
     #: MiB of memory rendering may use beyond the model it renders.
     render_memory_mb: int = 2048
+    #: MiB of Markdown all pages of one build may add up to (10,000 features write about 150).
+    render_output_mb: int = 2048
+    # MkDocs converts the rendered Markdown in a child process bounded by these
+    # (one page by render_seconds_per_page): Python-Markdown is quadratic on
+    # some input. 10,000 features build in about 300 s, peaking near 1.2 GiB.
+    #: Wall-clock seconds MkDocs may take to build the whole site.
+    build_seconds_total: int = 1800
+    #: MiB of memory the MkDocs build may use beyond what specgen holds when it starts.
+    build_memory_mb: int = 4096
 
     def check_shape(self, data: object) -> str | None:
         """A problem message when ``data`` is nested too deep or too large."""

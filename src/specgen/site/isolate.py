@@ -81,6 +81,7 @@ def run_bounded(job: Job, budget: Budget) -> Any:
     read_end, write_end = os.pipe()
     # Frozen objects are not scanned by the child's garbage collector, so the
     # child does not write to (and copy) every page of the parent's objects.
+    # They stay frozen in the child for its whole life: only the parent thaws.
     gc.freeze()
     try:
         with warnings.catch_warnings():
@@ -90,11 +91,13 @@ def run_bounded(job: Job, budget: Budget) -> Any:
             # bounds it whatever happens.
             warnings.simplefilter("ignore", DeprecationWarning)
             pid = os.fork()
-    finally:
+    except BaseException:
         gc.unfreeze()
+        raise
     if pid == 0:  # pragma: no cover - the child's coverage is not collected
         os.close(read_end)
         _child(job, write_end, budget.memory_mb)
+    gc.unfreeze()
     os.close(write_end)
     try:
         return _watch(pid, read_end, budget)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -16,6 +16,9 @@ from typing import Any
 
 from specgen.config import Settings
 from specgen.diagnostics import Diagnostic, Severity
+from specgen.loader import shown_path
+from specgen.render import shown_template
+from specgen.site.isolate import Budget, Overrun, run_bounded
 from specgen.site.swap import BUILD_PREFIX, SITE_MARKER, make_staging, recover, remove_staging, swap_in
 
 
@@ -24,12 +27,21 @@ def stops_build(diagnostics: list[Diagnostic], *, strict: bool) -> bool:
     return any(d.severity is Severity.ERROR or strict for d in diagnostics)
 
 
-def publish(docs: Path, navigation: list[Any], settings: Settings, site_dir: Path) -> MkDocsRun:
+def publish(
+    docs: Path,
+    navigation: list[Any],
+    settings: Settings,
+    site_dir: Path,
+    *,
+    templates: Mapping[str, str] | None = None,
+) -> MkDocsRun:
     """Build ``docs`` with MkDocs in a folder beside ``site_dir`` and swap it in when the build is good.
 
     The run is ``complete`` only when the new site replaced the old one; any
     failure leaves ``site_dir`` as it was. Leftovers of killed runs beside the
-    site are dealt with first (see :mod:`specgen.site.swap`).
+    site are dealt with first (see :mod:`specgen.site.swap`). ``templates``
+    (the template of each docs path) lets a page that overran its budget be
+    reported at its template (see :func:`run_mkdocs`).
     """
     shown, strict = settings.mkdocs_config.name, settings.strict
     recover(site_dir)  # first finish what killed runs left half done beside the site
@@ -39,7 +51,7 @@ def publish(docs: Path, navigation: list[Any], settings: Settings, site_dir: Pat
         problem = Diagnostic.of("SG402", shown, f"cannot create the site folder: {error}", line=1, column=1)
         return MkDocsRun([problem], False)
     try:
-        run = run_mkdocs(settings, docs, staging / "site", navigation, strict=strict)
+        run = run_mkdocs(settings, docs, staging / "site", navigation, strict=strict, templates=templates)
         if not run.complete or stops_build(run.problems, strict=strict):
             return replace(run, complete=False)
         try:
@@ -67,7 +79,14 @@ _DIRTY_WARNING = "A 'dirty' build is being performed"
 
 
 def run_mkdocs(
-    settings: Settings, docs: Path, out: Path, navigation: list[Any], *, strict: bool, dirty: bool = False
+    settings: Settings,
+    docs: Path,
+    out: Path,
+    navigation: list[Any],
+    *,
+    strict: bool,
+    dirty: bool = False,
+    templates: Mapping[str, str] | None = None,
 ) -> MkDocsRun:
     """Run MkDocs on ``docs`` into ``out``, with its log turned into diagnostics.
 
@@ -76,22 +95,27 @@ def run_mkdocs(
     unless ``settings`` trust it; the workspace's checked assets are written
     into ``docs`` first.
 
+    The Markdown comes from untrusted templates, and Python-Markdown is
+    quadratic on some of it, so MkDocs runs in a child process bounded by
+    the settings' limits (see :mod:`specgen.site.isolate`): each page by
+    ``render_seconds_per_page``, the whole build by ``build_seconds_total``
+    and ``build_memory_mb``. The child writes the site and sends back only a
+    short summary. An overrun is an SG401 at the template of the page it
+    stopped at, when ``templates`` (the template of each docs path) names
+    one, else an SG402.
+
     A dirty build (the preview's) renders only the pages whose Markdown is
     newer than their HTML, and is never aborted by MkDocs' own strict mode:
     the caller decides what is fatal.
     """
-    import io
-
-    from mkdocs.commands.build import build as mkdocs_build
-    from mkdocs.config import load_config
-    from mkdocs.exceptions import Abort, ConfigurationError, MkDocsException
+    # Imported before the fork, so that each child (one per preview rebuild) finds MkDocs loaded.
+    import mkdocs.commands.build  # noqa: F401  # loaded for the child, not used here
 
     from specgen.siteconfig import site_config
     from specgen.siteconfig.assets import write_assets
 
     config_file = settings.mkdocs_config
     shown = config_file.name
-    directory_urls = True
     prepared, refused = site_config(settings)
     if prepared is None:
         # check() reports these first; here they only make sure nothing unchecked reaches MkDocs.
@@ -105,22 +129,72 @@ def run_mkdocs(
     given: dict[str, Any] = {"docs_dir": str(docs), "site_dir": str(out)}
     if dirty or strict:
         given["strict"] = not dirty
+    limits = settings.limits
+    budget = Budget(limits.render_seconds_per_page, limits.build_seconds_total, limits.build_memory_mb)
+    options = prepared.options
+    outcome = run_bounded(lambda step: _build(step, config_file, options, given, navigation, dirty), budget)
+    if isinstance(outcome, Overrun):
+        return MkDocsRun([_overrun_diagnostic(outcome, settings, templates or {})], False)
+    problems = [_diagnostic_from(data) for data in outcome["problems"]]
+    return MkDocsRun(problems, bool(outcome["complete"]), bool(outcome["directory_urls"]))
+
+
+def _build(
+    step: Callable[[Any], None],
+    config_file: Path,
+    options: dict[str, Any] | None,
+    given: dict[str, Any],
+    navigation: list[Any],
+    dirty: bool,
+) -> dict[str, Any]:
+    """Load the configuration and build the site (in the bounded child): a short summary as JSON."""
+    step(["stage", "reading the configuration"])
+    run = _build_site(step, config_file, options, given, navigation, dirty)
+    problems = [_data_of(d) for d in run.problems[:_MOST_PROBLEMS]]
+    if len(run.problems) > _MOST_PROBLEMS:
+        rest = run.problems[_MOST_PROBLEMS:]
+        worst = Severity.ERROR if any(d.severity is Severity.ERROR for d in rest) else Severity.WARNING
+        more = Diagnostic.of(
+            "SG402", config_file.name, f"and {len(rest):,} more messages from MkDocs", line=1, column=1
+        )
+        problems.append(_data_of(replace(more, severity=worst)))
+    return {"problems": problems, "complete": run.complete, "directory_urls": run.directory_urls}
+
+
+def _build_site(
+    step: Callable[[Any], None],
+    config_file: Path,
+    options: dict[str, Any] | None,
+    given: dict[str, Any],
+    navigation: list[Any],
+    dirty: bool,
+) -> MkDocsRun:
+    import io
+
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import Abort, ConfigurationError, MkDocsException
+
+    from specgen.site.sanitize import sanitizer
+
+    shown = config_file.name
+    directory_urls = True
     with _captured_mkdocs_log() as records:
         try:
-            if prepared.options is None:  # trusted: MkDocs reads the workspace's file, hooks and all
+            if options is None:  # trusted: MkDocs reads the workspace's file, hooks and all
                 config = load_config(str(config_file), **given)
             else:
                 # An empty document: MkDocs parses nothing of the workspace, it gets checked values only.
-                config = load_config(
-                    io.BytesIO(b"{}"), config_file_path=str(config_file), **{**prepared.options, **given}
-                )
+                config = load_config(io.BytesIO(b"{}"), config_file_path=str(config_file), **{**options, **given})
             directory_urls = bool(config.use_directory_urls)
             if config.nav is None:
                 config.nav = navigation
             if set(config.plugins) <= _PLUGINS_THAT_KEEP_NO_PAGES:
                 config.plugins["specgen/lean-pages"] = _lean_pages()
+            config.plugins["specgen/sanitize"] = sanitizer()  # templates' raw HTML, trusted config or not
+            config.plugins["specgen/steps"] = _steps(step)  # after the check above: it reads no page
             mkdocs_build(config, dirty=dirty)
-            (out / SITE_MARKER).write_text("This site was built by specgen.\n", encoding="utf-8")
+            (Path(given["site_dir"]) / SITE_MARKER).write_text("This site was built by specgen.\n", encoding="utf-8")
         except (ConfigurationError, Abort, MkDocsException) as error:
             logged = _log_diagnostics(records, shown)
             if logged and str(error).startswith("Aborted with"):
@@ -130,10 +204,100 @@ def run_mkdocs(
         except OSError as error:
             problem = Diagnostic.of("SG402", shown, f"cannot write the site: {error}", line=1, column=1)
             return MkDocsRun([problem], False, directory_urls)
+        except MemoryError:
+            raise  # the parent reports it as an overrun of build_memory_mb
         except Exception as error:  # plugins and hooks are the workspace's code: their failure is a finding
             problem = Diagnostic.of("SG402", shown, f"MkDocs failed: {type(error).__name__}: {error}", line=1, column=1)
             return MkDocsRun([*_log_diagnostics(records, shown), problem], False, directory_urls)
     return MkDocsRun(_log_diagnostics(records, shown), True, directory_urls)
+
+
+#: Problems the child sends back at most: a template can make MkDocs warn once per link.
+_MOST_PROBLEMS = 200
+#: Characters of one message sent back at most: a warning may quote a template's text.
+_LONGEST_MESSAGE = 1000
+
+
+def _data_of(d: Diagnostic) -> dict[str, Any]:
+    message = d.message if len(d.message) <= _LONGEST_MESSAGE else d.message[:_LONGEST_MESSAGE] + " ..."
+    return {"path": d.path, "message": message, "severity": d.severity.value, "line": d.line, "column": d.column}
+
+
+def _diagnostic_from(data: dict[str, Any]) -> Diagnostic:
+    return Diagnostic(
+        path=data["path"],
+        code="SG402",
+        message=data["message"],
+        severity=Severity(data["severity"]),
+        line=data["line"],
+        column=data["column"],
+    )
+
+
+def _overrun_diagnostic(overrun: Overrun, settings: Settings, templates: Mapping[str, str]) -> Diagnostic:
+    """The finding for a build stopped by its budget: at the template of the page it stopped at, if known."""
+    limits = settings.limits
+    kind, what = overrun.step if isinstance(overrun.step, list) else ("stage", "starting")
+    template = templates.get(what) if kind == "page" else None
+    if kind != "page":
+        doing = what
+    elif template is None:
+        doing = f"converting {what}"
+    else:
+        doing = f"converting {what}, which this template wrote"
+    if overrun.reason == "step time":
+        message = f"MkDocs took longer than {limits.render_seconds_per_page} s {doing}"
+        hint = "Python-Markdown is slow on some text, such as thousands of unclosed brackets; "
+        hint += "limits.render_seconds_per_page bounds each page"
+    elif overrun.reason == "total time":
+        message = f"MkDocs took longer than {limits.build_seconds_total} s in all; stopped {doing}"
+        hint = "limits.build_seconds_total bounds the MkDocs build"
+    elif overrun.reason == "memory":
+        message = f"MkDocs used more than {limits.build_memory_mb} MiB {doing}"
+        hint = "limits.build_memory_mb bounds the MkDocs build"
+    else:
+        message, hint = f"MkDocs stopped ({overrun.detail}) {doing}", ""
+    if template is None:
+        return Diagnostic.of("SG402", settings.mkdocs_config.name, message, hint=hint or None, line=1, column=1)
+    shown = shown_template(template, settings.templates_dir)
+    if Path(shown).is_absolute():
+        shown = shown_path(Path(shown), settings.workspace)
+    return Diagnostic.of("SG401", shown, message, hint=hint or None, line=1, column=1)
+
+
+def _steps(step: Callable[[Any], None]) -> Any:
+    """A plugin that announces each stage and page of the build, so the parent bounds each and names it.
+
+    Each runs first among its event's handlers, so a page's time includes
+    what other plugins do with it.
+    """
+    from mkdocs.plugins import BasePlugin, event_priority
+
+    class Steps(BasePlugin):  # type: ignore[type-arg,no-untyped-call]  # MkDocs' base is generic, untyped
+        @event_priority(100)
+        def on_pre_build(self, *, config: Any) -> None:
+            step(["stage", "gathering the pages"])
+
+        @event_priority(100)
+        def on_pre_page(self, page: Any, /, *, config: Any, files: Any) -> Any:
+            step(["page", page.file.src_uri])  # reading and converting the page's Markdown
+            return page
+
+        @event_priority(100)
+        def on_env(self, env: Any, /, *, config: Any, files: Any) -> Any:
+            step(["stage", "copying the theme's files"])
+            return env
+
+        @event_priority(100)
+        def on_page_context(self, context: Any, /, *, page: Any, config: Any, nav: Any) -> Any:
+            step(["page", page.file.src_uri])  # putting the page's HTML into the theme
+            return context
+
+        @event_priority(100)
+        def on_post_build(self, *, config: Any) -> None:
+            step(["stage", "writing the search index"])
+
+    return Steps()
 
 
 #: Plugins known to need no page's Markdown or HTML after the page is written.

@@ -64,12 +64,23 @@ def render_checked(
         progress("rendering", 0, 1)
     limits = settings.limits
     budget = Budget(limits.render_seconds_per_page, limits.render_seconds_total, limits.render_memory_mb)
+    cap = limits.render_output_mb * 1024 * 1024
     outcome = run_bounded(
-        lambda step: _write_pages(workspace, settings.templates_dir, chosen, out, known, step), budget
+        lambda step: _write_pages(workspace, settings.templates_dir, chosen, out, known, step, cap), budget
     )
     if isinstance(outcome, Overrun):
         template, page = outcome.step or (chosen[0].template, chosen[0].path)
         located = _overrun_diagnostic(outcome, shown_template(template, settings.templates_dir), page, settings)
+    elif "too_large" in outcome:
+        template, page = outcome["too_large"]
+        located = Diagnostic.of(
+            "SG401",
+            shown_template(template, settings.templates_dir),
+            f"templates wrote more than {limits.render_output_mb} MiB of Markdown in all; stopped at {page}",
+            hint="does a template write too much? limits.render_output_mb bounds what the pages may add up to",
+            line=1,
+            column=1,
+        )
     elif "error" in outcome:
         located = Diagnostic.of("SG401", **outcome["error"])
     elif "unwritable" in outcome:
@@ -89,12 +100,24 @@ def _write_pages(
     out: Path,
     known: dict[str, str] | None,
     step: Callable[[Any], None],
+    cap: int,
 ) -> dict[str, Any]:
-    """Render ``pages`` and write them into ``out`` (in the bounded child): a short summary as JSON."""
+    """Render ``pages`` and write them into ``out`` (in the bounded child): a short summary as JSON.
+
+    The pages rendered may add up to ``cap`` bytes: the page that would cross
+    it is not written, and the summary names it and its template.
+    """
     written: dict[str, str] = {}
+    templates = {page.path: page.template for page in pages}
+    total = 0
     try:
         for path, text in render_pages(workspace, templates_dir, pages, lambda p: step([p.template, p.path])):
             data = text.encode("utf-8")
+            # Counted whether or not the page is written: the preview's docs folder holds every
+            # page, so what the cap allows must not depend on what it held before.
+            total += len(data)
+            if total > cap:
+                return {"too_large": [templates[path], path]}
             if known is not None:
                 digest = hashlib.blake2b(data, digest_size=16).hexdigest()
                 if known.get(path) == digest:

@@ -129,6 +129,7 @@ def _mkdocs_build(workspace: Workspace, settings: Settings, progress: Progress |
             return [rendered], 0
         if progress:
             progress("building the site with MkDocs", 0, 1)
-        return publish(docs, nav(pages), settings, site_dir).problems, rendered.pages
+        templates = {page.path: page.template for page in pages}
+        return publish(docs, nav(pages), settings, site_dir, templates=templates).problems, rendered.pages
     finally:
         remove_staging(docs)

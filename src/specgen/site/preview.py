@@ -23,7 +23,9 @@ failed.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -144,7 +146,7 @@ class Preview:
             return written
         shutil.rmtree(self.docs, ignore_errors=True)
         self._incoming.rename(self.docs)
-        run = publish(self.docs, navigation, self.settings, self.site)
+        run = publish(self.docs, navigation, self.settings, self.site, templates=_templates(pages))
         if run.complete:
             self._directory_urls = run.directory_urls
             self._search = _SearchIndex.read(self.site)
@@ -175,17 +177,27 @@ class Preview:
                 output.parent.rmdir()
         # MkDocs' dirty build converts a page whose HTML is missing or older than
         # its Markdown. File times can be coarser than two quick saves, so the
-        # HTML of a changed page is removed rather than trusted to look older.
+        # HTML of a changed page is dated to 1970 rather than trusted to look
+        # older; it is not removed, so a build stopped by its budget still
+        # leaves the page as it was.
         for path in changed:
-            Path(file(path).abs_dest_path).unlink(missing_ok=True)
+            with contextlib.suppress(FileNotFoundError):
+                os.utime(file(path).abs_dest_path, (0, 0))
             (self.docs / path).parent.mkdir(parents=True, exist_ok=True)
             (self._incoming / path).replace(self.docs / path)
-        run = run_mkdocs(self.settings, self.docs, self.site, navigation, strict=False, dirty=True)
+        run = run_mkdocs(
+            self.settings, self.docs, self.site, navigation, strict=False, dirty=True, templates=_templates(pages)
+        )
         if run.complete and self._search is not None:
             # MkDocs calls the home page "./"; search entries locate it as "".
             redone = {file(path).url.removeprefix("./") for path in [*changed, *removed]}
             self._search.merge(self.site, redone)
         return _Outcome(run.complete, run.problems, len(changed), written)
+
+
+def _templates(pages: list[Page]) -> dict[str, str]:
+    """The template of each page, by docs path: MkDocs' overruns are reported at it."""
+    return {page.path: page.template for page in pages}
 
 
 @dataclass(frozen=True)
