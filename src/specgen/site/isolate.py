@@ -117,11 +117,31 @@ def _child(job: Job, out: int, memory_mb: int) -> None:  # pragma: no cover - ru
     except MemoryError:
         status = _MEMORY_EXIT
     except BaseException as error:  # whatever it is, the parent must hear of it
-        with contextlib.suppress(BaseException):
-            _send(out, {"raised": "".join(traceback.format_exception(error))})
+        # Libraries wrap errors (MkDocs turns a plugin's failure into its own), and
+        # reporting one needs memory too: out of memory, either way, is a memory overrun.
+        status = _MEMORY_EXIT if _out_of_memory(error) else 1
+        if status == 1:
+            try:
+                _send(out, {"raised": "".join(traceback.format_exception(error))})
+            except MemoryError:
+                status = _MEMORY_EXIT
+            except BaseException:  # nothing more can be said; the exit status tells the parent
+                pass
     finally:
         # Never run the parent's cleanup (atexit, buffered output, test fixtures) a second time.
         os._exit(status)
+
+
+def _out_of_memory(error: BaseException) -> bool:  # pragma: no cover - runs in the child
+    """Whether ``error`` is, or was raised while handling or because of, a MemoryError."""
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        if isinstance(current, MemoryError):
+            return True
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return False
 
 
 def _limit_memory(memory_mb: int) -> None:  # pragma: no cover - runs in the child

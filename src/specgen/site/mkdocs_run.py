@@ -256,7 +256,9 @@ def _overrun_diagnostic(overrun: Overrun, settings: Settings, templates: Mapping
         message = f"MkDocs used more than {limits.build_memory_mb} MiB {doing}"
         hint = "limits.build_memory_mb bounds the MkDocs build"
     else:
-        message, hint = f"MkDocs stopped ({overrun.detail}) {doing}", ""
+        message = f"MkDocs stopped ({overrun.detail}) {doing}"
+        # Under an address-space limit, a C library that cannot allocate may abort rather than raise.
+        hint = f"if it ran out of memory, limits.build_memory_mb ({limits.build_memory_mb} MiB) bounds the build"
     if template is None:
         return Diagnostic.of("SG402", settings.mkdocs_config.name, message, hint=hint or None, line=1, column=1)
     shown = shown_template(template, settings.templates_dir)
