@@ -395,3 +395,15 @@ def test_a_missing_mkdocs_yml_is_no_finding_of_check(basic: Path) -> None:
     (basic / "mkdocs.yml").unlink()
     result = run(basic, "check")
     assert result.exit_code == 0, result.output
+
+
+@pytest.mark.parametrize("value", ['"assets/logo\\0.png"', "assets/loop/logo.png"])
+def test_a_theme_file_that_cannot_be_followed_is_a_located_error(basic: Path, value: str) -> None:
+    (basic / "assets").mkdir()
+    (basic / "assets" / "loop").symlink_to(basic / "assets" / "loop", target_is_directory=True)
+    config = basic / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("theme:\n", f"theme:\n  logo: {value}\n", 1))
+    result = run(basic, "check")
+    assert result.exit_code == 1, result.output
+    assert "internal error" not in result.output
+    assert "theme.logo must name a file in the assets folder" in result.output

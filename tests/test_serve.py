@@ -309,3 +309,12 @@ def test_serve_rejects_a_bad_address(basic: Path) -> None:
     )
     assert proc.returncode == 2
     assert "expected IP:PORT" in proc.stderr
+
+
+def test_a_port_in_other_digits_is_a_usage_error() -> None:
+    import click
+
+    from specgen.site.serve import parse_address
+
+    with pytest.raises(click.BadParameter):
+        parse_address("127.0.0.1:²")

@@ -125,3 +125,29 @@ def test_a_file_whose_opened_path_left_its_folder_is_refused(tmp_path: Path) -> 
     folder.mkdir()
     with pytest.raises(_NotRegular, match="moved out of its folder"):
         _read_regular(outside, 1000, folder)
+
+
+def test_a_templates_folder_that_links_to_itself_is_one_error(basic: Path) -> None:
+    (basic / "templates").symlink_to(basic / "templates", target_is_directory=True)
+    assert findings(basic) == ["templates:1:1: error[SG110]: the templates folder is a broken link or a link loop"]
+
+
+def test_a_lowered_file_limit_applies_when_templates_render(basic: Path, templates: Path) -> None:
+    from specgen.limits import Limits
+    from specgen.render import plan, render_pages
+
+    (templates / "home.md.j2").write_text("# Home\n\n" + "word " * 100 + "\n")
+    result = check(basic)
+    assert result.workspace is not None
+    with pytest.raises(RenderError) as raised:
+        list(render_pages(result.workspace, templates, plan(result.workspace), None, Limits(max_file_bytes=100)))
+    assert "the template has 509 bytes; the limit is 100" in raised.value.diagnostic.message
+
+
+def test_a_template_that_writes_no_character_is_a_located_error(basic: Path, templates: Path, tmp_path: Path) -> None:
+    (templates / "home.md.j2").write_text('# Home\n\n{{ "\\udcff" }}\n')
+    result = build(basic, site_dir=tmp_path / "site")
+    assert [str(d).split(" (")[0] for d in result.build_diagnostics] == [
+        "templates/home.md.j2:1:1: error[SG401]: template wrote U+DCFF, which is no character, while rendering index.md"
+    ]
+    assert not (tmp_path / "site").exists()

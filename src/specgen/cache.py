@@ -27,7 +27,7 @@ import json
 import os
 import tempfile
 import zlib
-from dataclasses import asdict, fields
+from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
@@ -132,12 +132,12 @@ class FileCache:
         if entry is None or "parsed" not in entry:
             return None
         data, problems = entry["parsed"]
-        return data, [_diagnostic(p) for p in problems]
+        return data, [Diagnostic.from_data(p) for p in problems]
 
     def store_parsed(self, path: str, key: str, result: Parsed) -> None:
         """Remember a file's parse result."""
         data, problems = result
-        self.new[path] = {"digest": key, "parsed": [data, [_plain(p) for p in problems]]}
+        self.new[path] = {"digest": key, "parsed": [data, [p.to_data() for p in problems]]}
 
     def checked(self, path: str, key: str) -> Checked | None:
         """The schema check's result of a file whose text has digest ``key``, if cached."""
@@ -145,14 +145,14 @@ class FileCache:
         if entry is None or "checked" not in entry:
             return None
         problems, valid = entry["checked"]
-        return [_diagnostic(p) for p in problems], valid
+        return [Diagnostic.from_data(p) for p in problems], valid
 
     def store_checked(self, path: str, key: str, result: Checked) -> None:
         """Remember a file's schema check result (after its parse result)."""
         problems, valid = result
         entry = self.new.get(path, {"digest": key})
         if entry.get("digest") == key:  # a new entry: the last run's may be shared with what it read
-            self.new[path] = {**entry, "checked": [[_plain(p) for p in problems], valid]}
+            self.new[path] = {**entry, "checked": [[p.to_data() for p in problems], valid]}
 
     def save(self) -> None:
         """Write the shards whose entries changed (entries of files that are gone are dropped).
@@ -188,16 +188,6 @@ class FileCache:
                 Path(out.name).replace(self._shard_file(shard))
         except (OSError, TypeError, ValueError):
             pass  # a cache that cannot be written costs speed, never correctness
-
-
-def _plain(d: Diagnostic) -> dict[str, Any]:
-    plain = asdict(d)
-    plain["severity"] = d.severity.value
-    return plain
-
-
-def _diagnostic(plain: dict[str, Any]) -> Diagnostic:
-    return Diagnostic(**{**plain, "severity": Severity(plain["severity"]), "pointer": tuple(plain["pointer"])})
 
 
 _ENTRY_KEYS = frozenset({"digest", "parsed", "checked"})

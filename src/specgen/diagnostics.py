@@ -14,7 +14,8 @@ from __future__ import annotations
 import difflib
 import enum
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
+from typing import Any
 
 Pointer = tuple[str | int, ...]
 
@@ -137,6 +138,17 @@ class Diagnostic:
     @property
     def sort_key(self) -> tuple[str, int, int, str, str]:
         return (self.path, self.line, self.column, self.code, self.message)
+
+    def to_data(self) -> dict[str, Any]:
+        """This diagnostic as JSON-like data (for the cache, and for what a bounded child sends back)."""
+        data = asdict(self)
+        data["severity"] = self.severity.value
+        return data
+
+    @classmethod
+    def from_data(cls, data: dict[str, Any]) -> Diagnostic:
+        """The diagnostic that :meth:`to_data` gave ``data`` for."""
+        return cls(**{**data, "severity": Severity(data["severity"]), "pointer": tuple(data["pointer"])})
 
     def located(self, line: int, column: int) -> Diagnostic:
         return replace(self, line=line, column=column)

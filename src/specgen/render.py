@@ -109,6 +109,11 @@ def plan(ws: Workspace) -> list[Page]:
     return pages
 
 
+def templates_of(pages: list[Page]) -> dict[str, str]:
+    """The template of each page, by docs path: an overrun is reported at the template that made the page."""
+    return {page.path: page.template for page in pages}
+
+
 def nav(pages: list[Page]) -> list[Any]:
     """The MkDocs navigation: index pages only, briefs in a section.
 
@@ -156,12 +161,12 @@ class _Sandbox(ImmutableSandboxedEnvironment):
         return verdict
 
 
-def make_environment(templates_dir: Path | None) -> SandboxedEnvironment:
+def make_environment(templates_dir: Path | None, limits: Limits | None = None) -> SandboxedEnvironment:
     """The sandboxed Jinja environment: workspace templates first, then packaged ones."""
     loaders: list[Any] = []
     if templates_dir is not None and templates_dir.is_dir():
         # Only files whose real path stays inside the folder: no link to /proc, .git/ or .env.
-        loaders.append(ContainedLoader(templates_dir, Limits().max_file_bytes))
+        loaders.append(ContainedLoader(templates_dir, (limits or Limits()).max_file_bytes))
     loaders.append(PackageLoader("specgen", "templates"))
     env = _Sandbox(
         loader=ChoiceLoader(loaders),
@@ -331,14 +336,18 @@ def choose(pages: list[Page], about: Collection[str] | None) -> list[Page]:
 
 
 def render_pages(
-    ws: Workspace, templates_dir: Path | None, pages: list[Page], started: Callable[[Page], None] | None = None
+    ws: Workspace,
+    templates_dir: Path | None,
+    pages: list[Page],
+    started: Callable[[Page], None] | None = None,
+    limits: Limits | None = None,
 ) -> Iterator[tuple[str, str]]:
     """Render ``pages`` one after another: (docs path, Markdown) each, calling ``started`` before each page.
 
     A template's failure raises :class:`RenderError`; a ``MemoryError`` passes
     through as it is, for the caller that bounds memory to report.
     """
-    return _render(make_environment(templates_dir), ws, Analysis(ws), pages, templates_dir, started)
+    return _render(make_environment(templates_dir, limits), ws, Analysis(ws), pages, templates_dir, started)
 
 
 def _render(

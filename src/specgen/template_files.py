@@ -37,7 +37,10 @@ class UnsafeTemplate(TemplateError):
 
 def folder_problem(folder: Path, workspace: Path) -> str | None:
     """Why the templates folder itself may not be used, or ``None``."""
-    real, root = folder.resolve(), workspace.resolve()
+    try:
+        real, root = folder.resolve(), workspace.resolve()
+    except (OSError, RuntimeError):  # RuntimeError: a link loop, on Python 3.11
+        return "the templates folder is a broken link or a link loop"
     if not real.is_relative_to(root):
         return "the templates folder is a link to a place outside the workspace"
     if _FORBIDDEN_PARTS.intersection(real.relative_to(root).parts):

@@ -135,7 +135,7 @@ def run_mkdocs(
     outcome = run_bounded(lambda step: _build(step, config_file, options, given, navigation, dirty), budget)
     if isinstance(outcome, Overrun):
         return MkDocsRun([_overrun_diagnostic(outcome, settings, templates or {})], False)
-    problems = [_diagnostic_from(data) for data in outcome["problems"]]
+    problems = [Diagnostic.from_data(data) for data in outcome["problems"]]
     return MkDocsRun(problems, bool(outcome["complete"]), bool(outcome["directory_urls"]))
 
 
@@ -219,19 +219,10 @@ _LONGEST_MESSAGE = 1000
 
 
 def _data_of(d: Diagnostic) -> dict[str, Any]:
-    message = d.message if len(d.message) <= _LONGEST_MESSAGE else d.message[:_LONGEST_MESSAGE] + " ..."
-    return {"path": d.path, "message": message, "severity": d.severity.value, "line": d.line, "column": d.column}
-
-
-def _diagnostic_from(data: dict[str, Any]) -> Diagnostic:
-    return Diagnostic(
-        path=data["path"],
-        code="SG402",
-        message=data["message"],
-        severity=Severity(data["severity"]),
-        line=data["line"],
-        column=data["column"],
-    )
+    """A diagnostic for the pipe, its message cut short: MkDocs can quote a whole page."""
+    if len(d.message) > _LONGEST_MESSAGE:
+        d = replace(d, message=d.message[:_LONGEST_MESSAGE] + " ...")
+    return d.to_data()
 
 
 def _overrun_diagnostic(overrun: Overrun, settings: Settings, templates: Mapping[str, str]) -> Diagnostic:

@@ -15,9 +15,10 @@ from typing import Any
 
 from specgen.config import Settings
 from specgen.diagnostics import Diagnostic
+from specgen.limits import Limits
 from specgen.loader import Progress, shown_path
 from specgen.model import Workspace
-from specgen.render import Page, RenderError, plan, render_pages, shown_template
+from specgen.render import Page, RenderError, plan, render_pages, shown_template, templates_of
 from specgen.site.isolate import Budget, Overrun, run_bounded
 
 
@@ -64,13 +65,22 @@ def render_checked(
         progress("rendering", 0, 1)
     limits = settings.limits
     budget = Budget(limits.render_seconds_per_page, limits.render_seconds_total, limits.render_memory_mb)
-    cap = limits.render_output_mb * 1024 * 1024
     outcome = run_bounded(
-        lambda step: _write_pages(workspace, settings.templates_dir, chosen, out, known, step, cap), budget
+        lambda step: _write_pages(workspace, settings.templates_dir, chosen, out, known, step, limits), budget
     )
     if isinstance(outcome, Overrun):
         template, page = outcome.step or (chosen[0].template, chosen[0].path)
         located = _overrun_diagnostic(outcome, shown_template(template, settings.templates_dir), page, settings)
+    elif "unencodable" in outcome:
+        template, page, char = outcome["unencodable"]
+        located = Diagnostic.of(
+            "SG401",
+            shown_template(template, settings.templates_dir),
+            f"template wrote {char}, which is no character, while rendering {page}",
+            hint='a lone surrogate such as "\\udcff" cannot be written as UTF-8',
+            line=1,
+            column=1,
+        )
     elif "too_large" in outcome:
         template, page = outcome["too_large"]
         located = Diagnostic.of(
@@ -82,7 +92,7 @@ def render_checked(
             column=1,
         )
     elif "error" in outcome:
-        located = Diagnostic.of("SG401", **outcome["error"])
+        located = Diagnostic.from_data(outcome["error"])
     elif "unwritable" in outcome:
         message = f"cannot write the pages: {outcome['unwritable']}"
         return Diagnostic.of("SG402", config.name, message, line=1, column=1)
@@ -100,19 +110,23 @@ def _write_pages(
     out: Path,
     known: dict[str, str] | None,
     step: Callable[[Any], None],
-    cap: int,
+    limits: Limits,
 ) -> dict[str, Any]:
     """Render ``pages`` and write them into ``out`` (in the bounded child): a short summary as JSON.
 
-    The pages rendered may add up to ``cap`` bytes: the page that would cross
+    The pages rendered may add up to ``limits.render_output_mb``: the page that would cross
     it is not written, and the summary names it and its template.
     """
     written: dict[str, str] = {}
-    templates = {page.path: page.template for page in pages}
+    templates = templates_of(pages)
+    cap = limits.render_output_mb * 1024 * 1024
     total = 0
     try:
-        for path, text in render_pages(workspace, templates_dir, pages, lambda p: step([p.template, p.path])):
-            data = text.encode("utf-8")
+        for path, text in render_pages(workspace, templates_dir, pages, lambda p: step([p.template, p.path]), limits):
+            try:
+                data = text.encode("utf-8")
+            except UnicodeEncodeError as error:  # a template printed a lone surrogate, e.g. "\udcff"
+                return {"unencodable": [templates[path], path, f"U+{ord(error.object[error.start]):04X}"]}
             # Counted whether or not the page is written: the preview's docs folder holds every
             # page, so what the cap allows must not depend on what it held before.
             total += len(data)
@@ -127,8 +141,7 @@ def _write_pages(
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
     except RenderError as error:
-        d = error.diagnostic
-        return {"error": {"path": d.path, "message": d.message, "line": d.line, "column": d.column, "hint": d.hint}}
+        return {"error": error.diagnostic.to_data()}
     except OSError as error:  # a full disk, most likely: the user's to fix, not a bug
         return {"unwritable": str(error)}
     return {"written": written}

@@ -18,7 +18,7 @@ from specgen.config import CONFIG_FILE, Settings
 from specgen.diagnostics import Diagnostic
 from specgen.loader import Progress, shown_path
 from specgen.model import Workspace
-from specgen.render import nav, plan
+from specgen.render import nav, plan, templates_of
 from specgen.site.mkdocs_run import publish, stops_build
 from specgen.site.pages import render_checked
 from specgen.site.swap import DOCS_PREFIX, SITE_MARKER, make_staging, remove_staging
@@ -129,7 +129,6 @@ def _mkdocs_build(workspace: Workspace, settings: Settings, progress: Progress |
             return [rendered], 0
         if progress:
             progress("building the site with MkDocs", 0, 1)
-        templates = {page.path: page.template for page in pages}
-        return publish(docs, nav(pages), settings, site_dir, templates=templates).problems, rendered.pages
+        return publish(docs, nav(pages), settings, site_dir, templates=templates_of(pages)).problems, rendered.pages
     finally:
         remove_staging(docs)

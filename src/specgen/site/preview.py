@@ -36,7 +36,7 @@ from specgen.check import check
 from specgen.config import Settings
 from specgen.diagnostics import Diagnostic
 from specgen.model import Workspace, build_workspace
-from specgen.render import Page, choose, nav, plan
+from specgen.render import Page, choose, nav, plan, templates_of
 from specgen.site.mkdocs_run import publish, run_mkdocs, stops_build
 from specgen.site.pages import render_checked
 from specgen.site.pipeline import BuildResult
@@ -146,7 +146,7 @@ class Preview:
             return written
         shutil.rmtree(self.docs, ignore_errors=True)
         self._incoming.rename(self.docs)
-        run = publish(self.docs, navigation, self.settings, self.site, templates=_templates(pages))
+        run = publish(self.docs, navigation, self.settings, self.site, templates=templates_of(pages))
         if run.complete:
             self._directory_urls = run.directory_urls
             self._search = _SearchIndex.read(self.site)
@@ -186,18 +186,13 @@ class Preview:
             (self.docs / path).parent.mkdir(parents=True, exist_ok=True)
             (self._incoming / path).replace(self.docs / path)
         run = run_mkdocs(
-            self.settings, self.docs, self.site, navigation, strict=False, dirty=True, templates=_templates(pages)
+            self.settings, self.docs, self.site, navigation, strict=False, dirty=True, templates=templates_of(pages)
         )
         if run.complete and self._search is not None:
             # MkDocs calls the home page "./"; search entries locate it as "".
             redone = {file(path).url.removeprefix("./") for path in [*changed, *removed]}
             self._search.merge(self.site, redone)
         return _Outcome(run.complete, run.problems, len(changed), written)
-
-
-def _templates(pages: list[Page]) -> dict[str, str]:
-    """The template of each page, by docs path: MkDocs' overruns are reported at it."""
-    return {page.path: page.template for page in pages}
 
 
 @dataclass(frozen=True)

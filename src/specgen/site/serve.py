@@ -60,7 +60,7 @@ WATCH_INTERVAL = 0.5
 def parse_address(dev_addr: str) -> tuple[str, int]:
     """``IP:PORT`` into its parts; a bad address is a usage error."""
     host, _, port = dev_addr.rpartition(":")
-    if not host or not port.isdigit() or not 0 < int(port) < 65536:
+    if not host or not (port.isascii() and port.isdigit()) or not 0 < int(port) < 65536:
         raise click.BadParameter(f"expected IP:PORT, got {dev_addr!r}", param_hint="--dev-addr")
     return host.strip("[]"), int(port)
 

@@ -85,16 +85,6 @@ def remove_staging(path: Path) -> None:
         os.close(fd)
 
 
-@contextmanager
-def staging(parent: Path, prefix: str) -> Iterator[Path]:
-    """A working folder in ``parent`` that lives, and is known to be alive, for the ``with`` block."""
-    path = make_staging(parent, prefix)
-    try:
-        yield path
-    finally:
-        remove_staging(path)
-
-
 def _remove_dead_staging(parent: Path, site_dir: Path | None = None) -> list[Path]:
     """Remove the working folders in ``parent`` whose process has ended; returns those removed.
 

@@ -25,13 +25,12 @@ from ruamel.yaml.error import YAMLError
 
 from specgen.config import Settings
 from specgen.diagnostics import Diagnostic
-from specgen.limits import Limits
 from specgen.loader import parse, shown_path
 from specgen.locate import locate_all
 from specgen.reading import read_text
 from specgen.siteconfig.allowed import Checker, plain_text, url
 from specgen.siteconfig.assets import Asset, collect_assets
-from specgen.yamlio import make_yaml, may_nest_deeply
+from specgen.yamlio import make_yaml, needs_pure
 
 #: The environment variable that lets MkDocs read ``mkdocs.yml`` as it is.
 TRUST_ENV = "SPECGEN_TRUST_MKDOCS_CONFIG"
@@ -77,7 +76,7 @@ def check_site_config(settings: Settings) -> list[Diagnostic]:
 
 def _read_options(settings: Settings, assets: list[Asset]) -> tuple[dict[str, Any] | None, list[Diagnostic]]:
     shown = shown_path(settings.mkdocs_config, settings.workspace)
-    limits = Limits()
+    limits = settings.limits
     text, problems = read_text(settings.mkdocs_config, shown, settings.workspace.resolve(), limits)
     if text is None:
         return None, problems
@@ -103,7 +102,7 @@ def _tags(text: str, shown: str) -> list[Diagnostic]:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            for event in make_yaml(pure=may_nest_deeply(text)).parse(text):
+            for event in make_yaml(pure=needs_pure(text)).parse(text):
                 tag = getattr(event, "tag", None)
                 if tag is None:
                     continue

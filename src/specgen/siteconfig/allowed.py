@@ -206,10 +206,12 @@ class Checker:
             else str(folder)
         )
         if isinstance(value, str) and value.strip():
-            target = (self.settings.workspace / value).resolve()
             try:
-                relative = target.relative_to(folder.resolve()).as_posix()
-            except ValueError:
+                target = (self.settings.workspace / value).resolve()
+                relative: str | None = target.relative_to(folder.resolve()).as_posix()
+            except ValueError:  # outside the folder, or a NUL in the path
+                relative = None
+            except (OSError, RuntimeError):  # RuntimeError: a link loop, on Python 3.11
                 relative = None
             if relative is not None and relative in self.assets:
                 return site_path(relative)
