@@ -26,8 +26,8 @@ TAGS = frozenset(
         *("em", "strong", "a", "img", "hr", "br"),
         # tables; admonition, toc, highlight, superfences, tabbed (div, span)
         *("table", "thead", "tbody", "tr", "th", "td", "div", "span"),
-        # abbr, def_list, footnotes, caret, tilde, mark, critic, keys
-        *("abbr", "dl", "dt", "dd", "sup", "sub", "ins", "del", "mark", "kbd"),
+        # abbr, def_list, footnotes, caret, tilde, mark, critic, keys; struck text in spec text (specgen.text)
+        *("abbr", "dl", "dt", "dd", "sup", "sub", "ins", "del", "mark", "kbd", "s"),
         # details, tabbed and tasklist (radio buttons and checkboxes, never a form)
         *("details", "summary", "label", "input"),
         # pymdownx.emoji as Material sets it up: inline SVG icons
@@ -51,7 +51,8 @@ ATTRIBUTES: dict[str, frozenset[str]] = {
     "ol": frozenset({"start"}),
     "details": frozenset({"open"}),
     "label": frozenset({"for"}),
-    "input": frozenset({"name", "checked", "disabled"}),
+    # aria-label: spec text's task-list checkboxes say "done" or "to do" to screen readers.
+    "input": frozenset({"name", "checked", "disabled", "aria-label"}),
     "div": frozenset({"data-tabs"}),
     "span": frozenset({"data-linenos"}),
     "svg": frozenset({"xmlns", "viewBox", "width", "height", "fill"}),
@@ -65,8 +66,8 @@ ATTRIBUTES: dict[str, frozenset[str]] = {
 #: Links may go to the web, to mail, or within the site (relative URLs pass as they are).
 URL_SCHEMES = frozenset({"http", "https", "mailto"})
 
-#: The only ``style`` Python-Markdown writes: a table column's alignment.
-_ALIGN_STYLE = re.compile(r"text-align: (left|right|center);\Z")
+#: The only ``style`` Python-Markdown writes: a table column's alignment (markdown-it writes it without spaces).
+_ALIGN_STYLE = re.compile(r"text-align: ?(left|right|center);?\Z")
 #: Material's own elements have ids starting ``__`` (``__config`` holds its settings, read by id):
 #: content may not take them, except those the tabbed and highlight extensions make.
 _THEME_ID = re.compile(r"__(?!tabbed_\d+(_\d+)?\Z|codelineno-[\w-]+\Z)")

@@ -1,0 +1,1 @@
+"""Spec text: Markdown rendered to safe HTML (block, inline and plain forms) and ID references in prose."""
