@@ -15,7 +15,8 @@ from specgen import check
 from specgen.analysis import INLINE_LIMIT
 from specgen.diagnostics import Diagnostic
 from specgen.escape import _escape_lines, code, escape_inline, paragraphs
-from specgen.render import RenderError, _relative, render_site
+from specgen.filters import relative
+from specgen.render import RenderError, render_site
 
 from .conftest import FIXTURES, compare_golden
 from .test_schema import edit
@@ -251,7 +252,7 @@ _docs_path = st.builds(
 @given(here_path=_docs_path, target_path=_docs_path)
 def test_relative_links_match_posixpath(here_path: str, target_path: str) -> None:
     expected = "" if here_path == target_path else posixpath.relpath(target_path, posixpath.dirname(here_path) or ".")
-    assert _relative(here_path, target_path) == expected
+    assert relative(here_path, target_path) == expected
 
 
 def test_customer_view_holds_no_dates_exit_criteria_or_business_case(tmp_path: Path, basic: Path) -> None:

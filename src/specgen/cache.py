@@ -37,6 +37,9 @@ from specgen.limits import Limits
 
 Parsed = tuple[dict[str, Any] | None, list[Diagnostic]]
 Checked = tuple[list[Diagnostic], bool]
+#: A file's Markdown fields that took rendering: (index among the file's Markdown fields, block HTML,
+#: inline HTML, the spec IDs found with their lines). Fields plain enough to need no rendering are left out.
+RenderedTexts = list[tuple[int, str, str, list[tuple[str, int]]]]
 
 
 def cache_dir() -> Path:
@@ -154,6 +157,21 @@ class FileCache:
         if entry.get("digest") == key:  # a new entry: the last run's may be shared with what it read
             self.new[path] = {**entry, "checked": [[p.to_data() for p in problems], valid]}
 
+    def rendered(self, path: str, key: str) -> RenderedTexts | None:
+        """The rendered Markdown fields of a file whose text has digest ``key``, if cached."""
+        entry = self._entry(path, key)
+        if entry is None or "rendered" not in entry:
+            return None
+        return [
+            (i, block, inline, [(ident, line) for ident, line in refs]) for i, block, inline, refs in entry["rendered"]
+        ]
+
+    def store_rendered(self, path: str, key: str, texts: RenderedTexts) -> None:
+        """Remember a file's rendered Markdown fields (after its parse and check results)."""
+        entry = self.new.get(path, {"digest": key})
+        if entry.get("digest") == key:
+            self.new[path] = {**entry, "rendered": [[i, b, n, [list(r) for r in refs]] for i, b, n, refs in texts]}
+
     def save(self) -> None:
         """Write the shards whose entries changed (entries of files that are gone are dropped).
 
@@ -190,7 +208,7 @@ class FileCache:
             pass  # a cache that cannot be written costs speed, never correctness
 
 
-_ENTRY_KEYS = frozenset({"digest", "parsed", "checked"})
+_ENTRY_KEYS = frozenset({"digest", "parsed", "checked", "rendered"})
 _DIAGNOSTIC_KEYS = frozenset(f.name for f in fields(Diagnostic))
 _SEVERITIES = frozenset(s.value for s in Severity)
 
@@ -218,6 +236,8 @@ def _valid_entry(entry: object, path: str, key: str) -> bool:
                 return False  # a file that parsed to nothing must say why
         elif not isinstance(data, dict) or problems:
             return False
+    if "rendered" in entry and not _valid_rendered(entry["rendered"]):
+        return False
     if "checked" in entry:
         checked = entry["checked"]
         if not (
@@ -228,6 +248,25 @@ def _valid_entry(entry: object, path: str, key: str) -> bool:
         ):
             return False
     return True
+
+
+def _valid_rendered(texts: object) -> bool:
+    """Whether ``texts`` has the shape :meth:`FileCache.store_rendered` writes.
+
+    The HTML is not parsed here: what a page finally holds passes the page
+    sanitizer (:mod:`specgen.site.sanitize`) whatever its source, so a cache
+    file edited by hand can change what a page says, never make it run script.
+    """
+    return isinstance(texts, list) and all(
+        isinstance(t, list)
+        and len(t) == 4
+        and _count(t[0])
+        and isinstance(t[1], str)
+        and isinstance(t[2], str)
+        and isinstance(t[3], list)
+        and all(isinstance(r, list) and len(r) == 2 and isinstance(r[0], str) and _count(r[1]) for r in t[3])
+        for t in texts
+    )
 
 
 def _valid_problems(problems: object, path: str) -> bool:

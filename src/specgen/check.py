@@ -21,6 +21,7 @@ from specgen.rules import check_rules
 from specgen.schema import check_document
 from specgen.siteconfig import check_site_config, trusted_by_environment
 from specgen.template_files import template_problems
+from specgen.text.checks import known_ids, reference_problems, render_documents
 
 
 @dataclass(frozen=True)
@@ -122,9 +123,11 @@ def check(
         diagnostics.extend(problems)
         if shape_ok:
             valid.append(document)
+    render_documents(valid, files)
     if files:
         files.save()
     diagnostics.extend(check_rules(loaded.documents, valid, loaded.unreadable))
+    diagnostics.extend(reference_problems(valid, known_ids(loaded.documents)))
     diagnostics.extend(check_site_config(settings))
     diagnostics.extend(template_problems(settings.templates_dir, settings.workspace, settings.limits.max_file_bytes))
     texts = {d.path: d.text for d in loaded.documents}

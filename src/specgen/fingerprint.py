@@ -22,7 +22,8 @@ from functools import cache
 from importlib import metadata, resources
 from importlib.resources.abc import Traversable
 
-#: Distributions whose code decides what a spec file parses to and which schema errors it has.
+#: Distributions whose code decides what a spec file parses to, which schema errors it has and how its
+#: Markdown fields render.
 #: The libraries these require are followed too (see :func:`distributions`); ``rfc3987``, when
 #: installed, takes over jsonschema's "uri" format from ``rfc3986-validator``.
 CHECKING_DISTRIBUTIONS = (
@@ -32,9 +33,15 @@ CHECKING_DISTRIBUTIONS = (
     "jsonschema",
     "rfc3986-validator",
     "rfc3987",
+    # Markdown fields' rendered HTML is cached too.
+    "markdown-it-py",
+    "mdit-py-plugins",
+    "pygments",
+    "nh3",
 )
 
-#: The package files that are code or checking data. Templates are left out: rendering is never cached.
+#: The package files that are code or checking data. Templates are left out: pages are never cached
+#: (only the Markdown of spec fields is, by code these files hold).
 _HASHED_SUFFIXES = (".py", ".json")
 
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")

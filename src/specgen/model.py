@@ -2,7 +2,9 @@
 
 The model is built only after validation passed, so construction never has to
 guess: every required field is present and has the right type. Field names are
-the YAML keys, so a template author reads the schema and knows the model.
+the YAML keys, so a template author reads the schema and knows the model. A
+field the schema marks as Markdown holds a :class:`specgen.text.fields.Text`
+(a ``str`` that also knows its rendered forms).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from typing import Any, Protocol, TypeVar
 
 from specgen.loader import Document
 from specgen.rules import resolve_requirement
+from specgen.text.fields import mark
 
 
 @dataclass(frozen=True)
@@ -491,7 +494,7 @@ def natural_key(ident: str) -> tuple[Any, ...]:
 
 
 def _feature(doc: Document) -> Feature:
-    feature = build(Feature, doc.data)
+    feature = build(Feature, mark("feature", doc.data))
     fid = feature.id
     requirements = [dataclasses.replace(r, uid=f"{fid}.{r.id}", feature=fid) for r in feature.requirements]
     cases = [
@@ -502,7 +505,7 @@ def _feature(doc: Document) -> Feature:
 
 
 def _entity(cls: type[T]) -> Callable[[Document], T]:
-    return lambda d: dataclasses.replace(build(cls, d.data), source=d.path)  # type: ignore[type-var]  # every class here has `source`
+    return lambda d: dataclasses.replace(build(cls, mark(d.kind.name, d.data)), source=d.path)  # type: ignore[type-var]  # every class here has `source`
 
 
 #: How each kind of document becomes a model object; each depends on its own document only.
@@ -511,7 +514,7 @@ _CONVERT: dict[str, Callable[[Document], Any]] = {
     "objective": _entity(Objective),
     "persona": _entity(Persona),
     "stakeholder": _entity(Stakeholder),
-    "evidence": lambda d: build(Evidence, d.data),  # its `source` is where the evidence came from
+    "evidence": lambda d: build(Evidence, mark("evidence", d.data)),  # its `source` is where the evidence came from
     "feature": _feature,
     "release": _entity(Release),
     "decision": _entity(Decision),

@@ -4,11 +4,17 @@ Templates ship in the package (``specgen/templates``); a workspace's
 ``templates/`` folder overrides any of them by file name.
 
 User text is data, never code. The environment is sandboxed, and its
-``finalize`` hook escapes every ``{{ ... }}`` output for Markdown and HTML (with
-:mod:`specgen.escape`), so a
+``finalize`` hook makes every ``{{ ... }}`` output safe: a field the schema
+marks as Markdown (a :class:`specgen.text.fields.Text`) prints its inline form,
+rendered by :mod:`specgen.text.markdown` with raw HTML shown literally; any
+other value is escaped for Markdown and HTML (with :mod:`specgen.escape`), so a
 template cannot forget to: ``<script>``, ``{{ x }}`` and a ``|`` in a table
-cell all render literally. Helpers that build markup on purpose (links, code,
-paragraphs) escape their parts and return :class:`markupsafe.Markup`.
+cell all render literally. ``{{ f.problem | block }}`` prints the block form
+(paragraphs, lists, code, tables) and must stand at the start of a line;
+``| plain`` gives the text without Markdown. Helpers that build markup on
+purpose (links, code) escape their parts and return :class:`markupsafe.Markup`.
+Spec IDs written in prose are linked per page (:func:`specgen.text.refs.resolve`),
+never on customer-facing pages.
 
 One caveat for template authors: ``~`` between a Markup value (such as a
 ``link()``) and user text escapes the text for HTML only; build such strings
@@ -29,18 +35,30 @@ from jinja2 import (
     TemplateError,
     TemplateNotFound,
     TemplateSyntaxError,
-    pass_context,
 )
-from jinja2.runtime import Context
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SandboxedEnvironment
-from markupsafe import Markup
 
 from specgen.analysis import AUDIENCE_TITLES, AUDIENCES, FRAMEWORKS, HORIZONS, INLINE_LIMIT, Analysis
 from specgen.diagnostics import Diagnostic
-from specgen.escape import anchor, code, escape_inline, external_link, front_matter, paragraphs
+from specgen.escape import anchor, code, external_link, front_matter
+from specgen.filters import (
+    HEALTH,
+    asset_link,
+    bar,
+    block,
+    inline,
+    join,
+    link,
+    money,
+    number,
+    page_link,
+    plain,
+    ref_links,
+)
 from specgen.limits import Limits
 from specgen.model import Workspace
 from specgen.template_files import ContainedLoader
+from specgen.text.refs import resolve
 
 # --- pages ----------------------------------------------------------------
 
@@ -174,138 +192,41 @@ def make_environment(templates_dir: Path | None, limits: Limits | None = None) -
         # Autoescaping makes macros and {% set %} blocks return Markup (so they
         # are not escaped twice); finalize does the escaping that Markdown needs.
         autoescape=True,
-        finalize=escape_inline,
+        finalize=inline,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
         auto_reload=False,
     )
     env.filters.update(
-        e=escape_inline,
-        escape=escape_inline,
-        join=_join,
-        paragraphs=paragraphs,
+        e=inline,
+        escape=inline,
+        inline=inline,
+        block=block,
+        plain=plain,
+        join=join,
+        paragraphs=block,
         code=code,
         anchor=anchor,
         pct=lambda v, digits=0: "n/a" if v is None else f"{v:.{digits}f}%",
-        num=_number,
-        money=_money,
+        num=number,
+        money=money,
         title_case=lambda s: str(s).replace("_", " ").capitalize(),
     )
     env.globals.update(
-        link=_link,
-        page_link=_page_link,
+        link=link,
+        page_link=page_link,
         external_link=external_link,
         code=code,
         frameworks=FRAMEWORKS,
         horizons=HORIZONS,
         audiences=AUDIENCES,
         audience_titles=AUDIENCE_TITLES,
-        bar=_bar,
+        bar=bar,
         HEALTH=HEALTH,
         inline_limit=INLINE_LIMIT,
     )
     return env
-
-
-HEALTH = {
-    "on_track": "🟢 on track",
-    "at_risk": "🟠 at risk",
-    "off_track": "🔴 off track",
-    "done": "✅ done",
-    "missed": "⚫ missed",
-    "green": "🟢 green",
-    "amber": "🟠 amber",
-    "red": "🔴 red",
-}
-
-
-def _join(items: Any, separator: str = "") -> Markup:
-    """Like Jinja's ``join``, but escaping each item for Markdown, not HTML only."""
-    return Markup(Markup.escape(separator)).join(escape_inline(i) for i in items)
-
-
-def _number(value: float | None, digits: int = 1) -> str:
-    if value is None:
-        return "n/a"
-    if float(value).is_integer():
-        return f"{int(value):,}"
-    return f"{value:,.{digits}f}"
-
-
-def _money(value: float | None, currency: str = "") -> str:
-    if value is None:
-        return "n/a"
-    return f"{value:,.0f} {currency}".strip()
-
-
-def _bar(fraction: float, width: int = 10) -> str:
-    filled = round(max(0.0, min(1.0, fraction)) * width)
-    return "▰" * filled + "▱" * (width - filled)
-
-
-def _markdown_link(context: Context, target: str, anchor_id: str, text: object) -> Markup:
-    """A Markdown link from the page being rendered to ``target`` (a docs path) and anchor."""
-    href = _relative(context["page"].path, target) + (f"#{anchor_id}" if anchor_id else "")
-    # Both parts are safe already: the text is escaped, and the path is built from IDs the schema restricts.
-    return Markup(f"[{escape_inline(text)}]({href})")
-
-
-def _relative(here: str, target: str) -> str:
-    """The relative path from page ``here`` to page ``target``; empty for the same page.
-
-    Both are normalised docs paths (``features/FEAT-1.md``), so this is
-    ``posixpath.relpath`` without its trips to the file system.
-    """
-    if target == here:
-        return ""
-    folder, parts = here.split("/")[:-1], target.split("/")
-    shared = 0
-    while shared < len(folder) and shared < len(parts) - 1 and folder[shared] == parts[shared]:
-        shared += 1
-    return "/".join([".."] * (len(folder) - shared) + parts[shared:])
-
-
-@pass_context
-def _link(context: Context, ident: str, text: object = None) -> Markup:
-    """A relative link to the page (and anchor) of any ID, titled by its name."""
-    ws: Workspace = context["ws"]
-    label = text if text is not None else _label(ws, ident)
-    target = _target(ws, ident)
-    if target is None:
-        return escape_inline(label)
-    return _markdown_link(context, target[0], target[1], label)
-
-
-@pass_context
-def _page_link(context: Context, path: str, text: object) -> Markup:
-    """A relative link to another generated page, e.g. ``briefs/exec.md``."""
-    return _markdown_link(context, path, "", text)
-
-
-def _label(ws: Workspace, ident: str) -> str:
-    name = ws.name_of(ident)
-    return ident if name == ident else f"{ident} {name}"
-
-
-def _target(ws: Workspace, ident: str) -> tuple[str, str] | None:
-    if ident in ws.features:
-        return (f"features/{ident}.md", "")
-    if ident in ws.requirements:
-        return (f"features/{ws.requirements[ident].feature}.md", anchor(ident))
-    if ident in ws.test_cases:
-        return (f"features/{ws.test_cases[ident].feature}.md", anchor(ident))
-    for table, page in (
-        (ws.objectives, "objectives.md"),
-        (ws.personas, "personas.md"),
-        (ws.evidence, "evidence.md"),
-        (ws.decisions, "decisions.md"),
-        (ws.stakeholders, "stakeholders.md"),
-        (ws.releases, "roadmap.md"),
-    ):
-        if ident in table:
-            return (page, anchor(ident))
-    return None
 
 
 class RenderError(Exception):
@@ -371,6 +292,7 @@ def _render(
                     public = (public_ws, Analysis(public_ws))
                 view, figures = public
             body = template.render(ws=view, an=figures, product=view.product, page=page, **page.extra)
+            body = resolve(body, ref_links(view, page.path, page.public), asset_link(page.path))
             # The home page keeps the theme's default browser title: the site name.
             title = None if page.path == "index.md" else page.title
             yield page.path, front_matter(title, searchable=page.searchable) + body

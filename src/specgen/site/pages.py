@@ -20,6 +20,7 @@ from specgen.loader import Progress, shown_path
 from specgen.model import Workspace
 from specgen.render import Page, RenderError, plan, render_pages, shown_template, templates_of
 from specgen.site.isolate import Budget, Overrun, run_bounded
+from specgen.text.fields import keep_only, texts_in
 
 
 @dataclass(frozen=True)
@@ -50,21 +51,15 @@ def render_checked(
     page as it already is, by docs path), only pages whose Markdown differs
     are written, and their digests returned.
     """
-    config = settings.mkdocs_config
-    if not config.is_file():
-        return Diagnostic.of(
-            "SG403",
-            shown_path(config, settings.workspace),
-            "no MkDocs configuration found",
-            hint="create mkdocs.yml with at least site_name and theme: material",
-            line=1,
-            column=1,
-        )
+    config = settings.mkdocs_config  # none at all is fine: specgen's default (specgen.siteconfig.defaults)
     chosen = plan(workspace) if pages is None else pages
     if progress:
         progress("rendering", 0, 1)
     limits = settings.limits
     budget = Budget(limits.render_seconds_per_page, limits.render_seconds_total, limits.render_memory_mb)
+    # Spec text is rendered here, before the fork: the child inherits it, and a long-lived caller
+    # (the preview) renders only the texts that changed since its last build.
+    keep_only(texts_in(workspace))
     outcome = run_bounded(
         lambda step: _write_pages(workspace, settings.templates_dir, chosen, out, known, step, limits), budget
     )

@@ -1,0 +1,85 @@
+"""The check of Markdown text: every field rendered once, and spec IDs written in prose that name nothing.
+
+An ID in prose (``see FEAT-12``) becomes a link on the site; one that names no
+spec stays plain text there, and ``specgen check`` says so here, located at the
+field that holds it. Finding the IDs takes rendering (an ID in a code span is
+code), so the check renders every Markdown field, keeping the result in the
+per-file cache; the build then reuses it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+
+from specgen.cache import FileCache, RenderedTexts
+from specgen.diagnostics import Diagnostic, did_you_mean
+from specgen.loader import Document
+from specgen.rules import entity_id, walk
+from specgen.text.fields import marked, remember, rendered
+from specgen.text.markdown import Rendered
+
+
+def shorter_forms(ident: str) -> Iterator[str]:
+    """``ident``, then without each trailing ``-part``: ``FEAT-12-style`` may name ``FEAT-12``."""
+    yield ident
+    head, dot, _ = ident.partition(".")
+    if dot:  # FEAT-1.R2: the requirement part is not shortened
+        return
+    while head.count("-") > 1:
+        head = head.rsplit("-", 1)[0]
+        yield head
+
+
+def known_ids(documents: Sequence[Document]) -> set[str]:
+    """Every ID an ID reference in prose may name: specs, requirements (``FEAT-1.R2``) and test cases."""
+    known: set[str] = set()
+    for doc in documents:
+        ident = entity_id(doc)
+        if ident is None:
+            continue
+        known.add(ident)
+        if doc.kind.name == "feature":
+            for _, value in walk(doc.data, ("requirements", "*", "id")):
+                known.add(f"{ident}.{value}")
+            for _, value in walk(doc.data, ("test_cases", "*", "id")):
+                if isinstance(value, str):
+                    known.add(value)
+    return known
+
+
+def reference_problems(valid: Sequence[Document], known: set[str]) -> list[Diagnostic]:
+    """A warning for each ID in the Markdown text of ``valid`` documents that names nothing in ``known``."""
+    problems: list[Diagnostic] = []
+    for doc in valid:
+        for pointer, text, kind in marked(doc.kind.name, doc.data):
+            for ident, _line in rendered(text, kind).refs:
+                if not any(form in known for form in shorter_forms(ident)):
+                    problems.append(
+                        Diagnostic.of(
+                            "SG311",
+                            doc.path,
+                            f"{ident!r} in this text names no known spec, so it is shown as plain text",
+                            pointer=pointer,
+                            hint=did_you_mean(ident, known),
+                        )
+                    )
+    return problems
+
+
+def render_documents(valid: Sequence[Document], files: FileCache | None) -> None:
+    """Render the Markdown fields of ``valid`` documents, taking what the cache holds and storing the rest."""
+    for doc in valid:
+        texts = list(marked(doc.kind.name, doc.data))
+        cached = files.rendered(doc.path, doc.digest) if files else None
+        if cached is not None and all(i < len(texts) for i, *_ in cached):
+            for i, block, inline, refs in cached:
+                _, text, kind = texts[i]
+                remember(text, kind, Rendered(block, inline, tuple(refs)))
+            continue
+        slow: RenderedTexts = []
+        for i, (_, text, kind) in enumerate(texts):
+            result = rendered(text, kind)
+            if result.inline != text:  # a text plain enough needs no rendering: not worth a cache entry
+                slow.append((i, result.html, result.inline, list(result.refs)))
+        if files:
+            files.store_rendered(doc.path, doc.digest, slow)
