@@ -176,3 +176,71 @@ def test_test_case_ids_differing_only_in_case_collide(basic: Path) -> None:
         "specs/features/FEAT-2.yaml:12:9: error[SG301]: test case ID 'TC-a' is already used in "
         "specs/features/FEAT-1.yaml"
     ]
+
+
+def test_customer_brief_without_a_status_update_is_a_located_warning(basic: Path) -> None:
+    # UPD-2 is the only update customers may see; made internal, the customer brief has no headline.
+    edit(basic / "specs/updates/UPD-2.yaml", "visibility: external", "visibility: internal")
+    assert messages(basic) == [
+        "specs/features/FEAT-1.yaml:6:1: warning[SG312]: customers see FEAT-1 in the customer brief, but no status "
+        "update is visible to them, so the brief has no headline (add a status update under specs/updates/ with "
+        "visibility: external, addressed to customer (or to every audience))",
+    ]
+
+
+def test_no_customer_warning_when_the_customer_brief_shows_no_feature(basic: Path) -> None:
+    (basic / "specs/updates/UPD-2.yaml").unlink()
+    edit(basic / "specs/features/FEAT-1.yaml", "visibility: external", "visibility: internal")
+    assert messages(basic) == []
+
+
+def test_internal_brief_left_out_of_the_updates_is_a_located_warning(basic: Path) -> None:
+    # UPD-1 addressed every brief; now it reaches only the executives, and STK-2 reads the engineering brief.
+    edit(basic / "specs/updates/UPD-1.yaml", "health: amber", "audiences: [exec]\nhealth: amber")
+    assert messages(basic) == [
+        "specs/stakeholders/STK-2.yaml:4:11: warning[SG312]: STK-2 reads the engineering brief, but no status "
+        "update is addressed to engineering, so the brief has no headline (add a status update under "
+        "specs/updates/ whose audiences include engineering (or that lists no audiences))",
+    ]
+
+
+def test_a_workspace_without_any_status_update_gets_no_update_warnings(basic: Path) -> None:
+    (basic / "specs/updates/UPD-1.yaml").unlink()
+    (basic / "specs/updates/UPD-2.yaml").unlink()
+    edit(basic / "specs/features/FEAT-1.yaml", "visibility: external", "visibility: internal")
+    assert messages(basic) == []
+
+
+def test_shipped_features_without_a_release_note_are_located_warnings(basic: Path) -> None:
+    edit(basic / "specs/features/FEAT-1.yaml", "status: planned", "status: released")
+    add_feature(basic, "FEAT-3")
+    edit(basic / "specs/features/FEAT-3.yaml", "status: idea", "status: beta")
+    assert messages(basic) == [
+        "specs/features/FEAT-1.yaml:6:1: warning[SG313]: FEAT-1 has shipped to customers without a release_note: "
+        "the customer brief shows its summary, and the support brief cannot say what changed "
+        "(add release_note: what customers and support are told about the change)",
+        "specs/features/FEAT-3.yaml:3:1: warning[SG313]: FEAT-3 is beta but has no release_note, so the support "
+        "brief cannot say what changed (add release_note: what support is told about the change)",
+    ]
+
+
+def test_a_release_note_silences_the_warning(basic: Path) -> None:
+    edit(
+        basic / "specs/features/FEAT-1.yaml",
+        "status: planned",
+        "status: released\nrelease_note: The timeline is live.",
+    )
+    assert messages(basic) == []
+
+
+def test_a_shipped_feature_without_summary_or_note_shows_only_its_title(basic: Path) -> None:
+    edit(
+        basic / "specs/features/FEAT-1.yaml",
+        "summary: See the quarter at a glance.\nstatus: planned",
+        "status: released",
+    )
+    assert messages(basic) == [
+        "specs/features/FEAT-1.yaml:5:1: warning[SG313]: FEAT-1 has shipped to customers without a release_note: "
+        "the customer brief shows only its title, and the support brief cannot say what changed "
+        "(add release_note: what customers and support are told about the change)",
+    ]

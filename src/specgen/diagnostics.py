@@ -81,6 +81,9 @@ RULES: dict[str, Rule] = _rules(
     Rule("SG308", W, "A dependency is planned to ship after the feature that needs it."),
     Rule("SG309", W, "Now or Next work is not linked to any objective."),
     Rule("SG310", E, "The workspace has no product spec."),
+    Rule("SG311", W, "A spec ID written in Markdown text names no known spec."),
+    Rule("SG312", W, "A brief that has readers has no status update addressed to them."),
+    Rule("SG313", W, "A shipped feature has no release note, so the briefs cannot say what changed."),
     # SG4xx: building
     Rule("SG401", E, "A template failed to render."),
     Rule("SG402", E, "MkDocs failed to build the site."),

@@ -17,6 +17,7 @@ from specgen import ecma
 from specgen.diagnostics import Diagnostic, Pointer, did_you_mean
 from specgen.kinds import EACH, KINDS, PRODUCT_ID, REFERENCES, REQUIREMENT, Kind
 from specgen.loader import Document
+from specgen.reader_rules import reader_gaps
 from specgen.schema import is_id
 
 PLANNED_OR_LATER = frozenset({"planned", "in_progress", "beta", "released"})
@@ -63,6 +64,7 @@ def check_rules(
     problems.extend(_untested_musts(valid))
     problems.extend(_release_order(valid))
     problems.extend(_unaligned_work(valid))
+    problems.extend(reader_gaps(valid))
     return problems
 
 
