@@ -182,17 +182,17 @@ def test_a_changed_mkdocs_configuration_rebuilds_everything(basic: Path, tmp_pat
     assert "Renamed" in (preview.site / "features/FEAT-2/index.html").read_text(encoding="utf-8")
 
 
-def test_a_removed_mkdocs_configuration_is_reported_not_raised(basic: Path, tmp_path: Path) -> None:
+def test_a_removed_mkdocs_configuration_falls_back_to_specgens_default(basic: Path, tmp_path: Path) -> None:
     preview = settled_preview(basic, tmp_path)
     page = preview.site / "index.html"
-    before = page.read_bytes()
+    assert "<title>Basic</title>" in page.read_text(encoding="utf-8")
     (basic / "mkdocs.yml").unlink()
 
     rebuilt = preview.rebuild()
 
-    assert not rebuilt.result.success
-    assert [d.code for d in rebuilt.result.diagnostics] == ["SG403"]
-    assert page.read_bytes() == before
+    assert rebuilt.result.success, [str(d) for d in rebuilt.result.diagnostics]
+    # The built-in configuration names the site after the product.
+    assert "<title>Acme Planner</title>" in page.read_text(encoding="utf-8")
 
 
 def test_rebuilds_convert_only_the_edited_files_to_model_objects(basic: Path) -> None:
@@ -217,3 +217,20 @@ def test_rebuilds_convert_only_the_edited_files_to_model_objects(basic: Path) ->
     assert second.features["FEAT-1"].title == "Quarter timeline"
     assert "PER-2" not in second.personas
     assert {path for path, _ in memo} == {d.path for d in result.documents}  # nothing stale is kept
+
+
+def test_a_broken_specgen_yaml_is_reported_and_keeps_the_preview(basic: Path, tmp_path: Path) -> None:
+    preview = settled_preview(basic, tmp_path)
+    page = preview.site / "features/FEAT-1/index.html"
+    before = page.read_bytes()
+    (basic / "specgen.yaml").write_text("strict: false\n# where the specs live\nspecs_dirr: specs\n")
+
+    broken = preview.rebuild()
+
+    assert not broken.result.success
+    assert [(d.path, d.line, d.column, d.code) for d in broken.result.diagnostics] == [("specgen.yaml", 3, 1, "SG403")]
+    assert "unknown setting 'specs_dirr'" in broken.result.diagnostics[0].message
+    assert page.read_bytes() == before
+
+    (basic / "specgen.yaml").unlink()
+    assert settle(preview)[-1].result.success

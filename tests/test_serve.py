@@ -318,3 +318,75 @@ def test_a_port_in_other_digits_is_a_usage_error() -> None:
 
     with pytest.raises(click.BadParameter):
         parse_address("127.0.0.1:²")
+
+
+BANNER = '<section id="specgen-problems"'
+
+
+def test_serve_shows_the_problems_on_every_page_until_they_are_fixed(
+    basic: Path, served: Callable[..., Served]
+) -> None:
+    server = served()
+    page = f"{server.url}/features/FEAT-1/"
+    server.wait_until_serving()
+    assert wait_for(lambda: "Timeline view" in fetch(page))
+    assert "specgen-problems" not in fetch(page), "a clean preview has no banner"
+
+    feature = basic / "specs/features/FEAT-1.yaml"
+    good = feature.read_text(encoding="utf-8")
+    # A typo'd key, and a value that would run if it were not escaped.
+    feature.write_text(
+        good.replace("summary:", "sumary:").replace("status: planned", 'status: "<script>alert(1)</script>"'),
+        encoding="utf-8",
+    )
+    assert wait_for(lambda: BANNER in fetch(page)), server.output
+    shown = fetch(page)
+    banner = shown[shown.index(BANNER) :]
+    assert (
+        "<code>specs/features/FEAT-1.yaml:3:1</code>: error[<code>SG201</code>]: unknown key &#x27;sumary&#x27;"
+        in banner
+    )
+    assert "<code>specs/features/FEAT-1.yaml:4:9</code>: error[<code>SG204</code>]: status: " in banner
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in banner
+    assert "<script>alert(1)" not in shown
+    assert "See the quarter at a glance." in shown, "the last good build stays underneath"
+    assert "livereload(" in shown, "the page still reloads by itself"
+    assert BANNER in fetch(f"{server.url}/"), "every page has it"
+    # A page the last good build lacks shows the problems too, and reloads by itself.
+    status, missing = status_of(f"{server.url}/features/FEAT-9/")
+    assert status == 404
+    assert "specs/features/FEAT-1.yaml:3:1" in missing and "livereload(" in missing
+    assert status_of(f"{server.url}/assets/missing.js")[0] == 404
+    assert "specgen-problems" not in status_of(f"{server.url}/assets/missing.js")[1]
+
+    feature.write_text(good, encoding="utf-8")
+    assert wait_for(lambda: "Timeline view" in fetch(page) and "specgen-problems" not in fetch(page)), server.output
+    assert "specgen-problems" not in fetch(f"{server.url}/")
+
+    # specgen.yaml's problems are shown as well, and go when it is fixed.
+    (basic / "specgen.yaml").write_text("strcit: true\n", encoding="utf-8")
+    assert wait_for(lambda: BANNER in fetch(page)), server.output
+    assert "<code>specgen.yaml:1:1</code>: error[<code>SG403</code>]: unknown setting &#x27;strcit&#x27;" in fetch(page)
+    (basic / "specgen.yaml").unlink()
+    assert wait_for(lambda: "Timeline view" in fetch(page) and "specgen-problems" not in fetch(page)), server.output
+    assert server.stop() == 0
+    assert "Traceback" not in server.output
+
+
+def test_serve_before_any_good_build_shows_the_problems_not_a_404(basic: Path, served: Callable[..., Served]) -> None:
+    edit(basic / "specs/features/FEAT-1.yaml", "status: planned", "status: plannd")
+    server = served()
+    server.wait_until_serving()
+    for path in ("/", "/features/FEAT-1/", "/roadmap/index.html"):
+        status, body = status_of(server.url + path)
+        assert status == 503, path
+        assert "No preview yet" in body
+        assert "<code>specs/features/FEAT-1.yaml:4:9</code>: error[<code>SG204</code>]" in body
+        assert "livereload(" in body, "it reloads by itself once the specs are fixed"
+
+    edit(basic / "specs/features/FEAT-1.yaml", "status: plannd", "status: planned")
+    page = f"{server.url}/features/FEAT-1/"
+    assert wait_for(lambda: "Timeline view" in fetch(page)), server.output
+    assert "specgen-problems" not in fetch(page)
+    assert server.stop() == 0
+    assert "Traceback" not in server.output

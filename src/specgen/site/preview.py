@@ -27,13 +27,13 @@ import contextlib
 import json
 import os
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from specgen.cache import FileCache
 from specgen.check import check
-from specgen.config import Settings
+from specgen.config import Settings, read_config
 from specgen.diagnostics import Diagnostic
 from specgen.model import Workspace, build_workspace
 from specgen.render import Page, choose, nav, plan, templates_of
@@ -83,12 +83,19 @@ class Preview:
 
         With ``quick``, a rebuild after an edit makes a quick pass and returns
         with ``pending`` set; the next rebuild makes the complete pass. While
-        the specs or templates have problems, the site stays as it was.
+        the specs, templates or ``specgen.yaml`` have problems, the site stays
+        as it was.
         Pages are rendered in a bounded child process (see
         :func:`~specgen.site.render_checked`), which writes only the pages
         whose Markdown changed.
         """
         result = check(settings=self.settings, cache=self._cache)
+        # specgen.yaml is read again on every pass, as every build does, so that
+        # its problems are shown while the preview runs (its settings apply on
+        # the next start: the preview's folders and cache are made from them).
+        _, problems = read_config(self.settings.workspace)
+        if problems:
+            result = replace(result, diagnostics=[*problems, *result.diagnostics])
         if not result.success:
             return Rebuild(BuildResult(result, self.site), 0, False)
         workspace = build_workspace(result.documents, self._models)

@@ -3,9 +3,11 @@
 The preview is built into a temporary folder, never into the workspace's
 ``site/``, by a :class:`~specgen.site.preview.Preview`: a full build first, then
 only the pages an edit changed. While the specs have errors, the browser keeps
-showing the last good preview and the terminal shows the diagnostics. MkDocs'
-live-reload server watches the files and tells the browser to reload after
-each rebuild.
+showing the last good preview, and every page it is sent carries a banner
+listing the diagnostics (see :mod:`specgen.site.overlay`), as the terminal
+does; a page no good build has yet is a page of the diagnostics instead of a
+``404``. MkDocs' live-reload server watches the files and tells the browser to
+reload after each rebuild.
 
 The server's own life is guarded here:
 
@@ -25,8 +27,8 @@ The server's own life is guarded here:
 
 from __future__ import annotations
 
-import html
 import os
+import posixpath
 import shutil
 import signal
 import stat
@@ -43,6 +45,7 @@ from mkdocs.livereload import LiveReloadServer
 
 from specgen.check import resolve_settings
 from specgen.config import CONFIG_FILE
+from specgen.site.overlay import Shown, inject, problem_page
 from specgen.site.preview import Preview
 
 try:
@@ -116,10 +119,10 @@ def serve(
                 click.echo(f"preview {what} in {took}", err=True)
             else:
                 click.echo("the specs have problems: the preview shows the last good build", err=True)
-                if not site.exists():
-                    _write_problem_page(site, [str(d) for d in result.diagnostics])
+            # Set before the server lets the waiting requests go on (it does once this returns).
+            live.shown = Shown.of(result.diagnostics, success=result.success)
 
-        server = _Server(builder=rebuild, host=host, port=port, root=str(site))
+        server = live = _Server(builder=rebuild, host=host, port=port, root=str(site))
         try:
             server.bind()
         except OSError as error:
@@ -147,9 +150,15 @@ def serve(
 
 
 class _Server(LiveReloadServer):
-    """MkDocs' live-reload server, bound before the first build, refusing paths no file has."""
+    """MkDocs' live-reload server, bound before the first build, refusing paths no file has.
+
+    Every HTML page it answers carries what :attr:`shown` calls for: the
+    banner of a failed rebuild, or the note of warnings.
+    """
 
     _bound = False
+    #: The last rebuild's findings: replaced whole by the builder, read by the request threads.
+    shown = Shown()
 
     def bind(self) -> None:
         """Bind and listen now; ``serve()`` then uses this socket."""
@@ -176,6 +185,43 @@ class _Server(LiveReloadServer):
             start_response("400 Bad Request", [("Content-Type", "text/plain; charset=utf-8")])
             return [b"400 Bad Request: no file has such a path"]
         return super().serve_request(environ, start_response)
+
+    def _serve_request(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes] | None:
+        """MkDocs' answer, or, for a page the site lacks while the specs have problems, a page of them.
+
+        The page that the first build would have made, or that the failed
+        rebuild would have added, shows what stops it rather than a bare 404,
+        and reloads by itself like any other page.
+        """
+        # _serve_request and _inject_js_into_html are MkDocs' own (1.6): the serve tests fail if they change.
+        answer = super()._serve_request(environ, start_response)
+        shown = self.shown
+        path = str(environ.get("PATH_INFO", ""))
+        if answer is not None or not shown.stale or not _is_page(path):
+            return answer
+        built = (Path(self.root) / "index.html").is_file()
+        status, title = (
+            ("404 Not Found", "This page is not in the last good build")
+            if built
+            else ("503 Service Unavailable", "No preview yet: fix the problems below")
+        )
+        with self._epoch_cond:
+            epoch = self._visible_epoch
+        # Through MkDocs' own injection only: the page is the list, it needs no banner on top.
+        content: bytes = super()._inject_js_into_html(problem_page(shown, title=title), epoch)  # type: ignore[no-untyped-call]
+        start_response(status, [("Content-Type", "text/html; charset=utf-8"), ("Content-Length", str(len(content)))])
+        return [content]
+
+    def _inject_js_into_html(self, content: bytes, epoch: int) -> bytes:
+        """MkDocs' reload script, and the banner or note of the last rebuild (at serve time: no built file has it)."""
+        injected: bytes = super()._inject_js_into_html(inject(content, self.shown), epoch)  # type: ignore[no-untyped-call]
+        return injected
+
+
+def _is_page(path: str) -> bool:
+    """Whether a request path names a page (a folder or an ``.html`` file), not an asset."""
+    name = posixpath.basename(path)
+    return path.endswith("/") or name.endswith(".html") or "." not in name
 
 
 class _Watcher:
@@ -363,15 +409,3 @@ def _remove_if_dead(candidate: Path) -> bool:
         return True
     finally:
         os.close(lock)
-
-
-def _write_problem_page(site: Path, problems: list[str]) -> None:
-    """A stand-in page while the very first build has failed."""
-    site.mkdir(parents=True, exist_ok=True)
-    items = "\n".join(f"<li><code>{html.escape(p)}</code></li>" for p in problems)
-    (site / "index.html").write_text(
-        "<!doctype html><meta charset='utf-8'><title>specgen: problems</title>"
-        f"<h1>The specs have problems</h1><ul>{items}</ul>"
-        "<p>Fix them and save: this page reloads by itself.</p>",
-        encoding="utf-8",
-    )
