@@ -121,12 +121,15 @@ def test_failed_build_keeps_previous_site(basic: Path) -> None:
     assert not any(p.name.startswith(".specgen-build-") for p in basic.iterdir())
 
 
-def test_missing_mkdocs_config_is_an_error(basic: Path) -> None:
+def test_without_mkdocs_config_the_build_uses_specgens_default(basic: Path) -> None:
+    # Issue 9: no mkdocs.yml is no error; the site is named after the product (tests/test_site_defaults.py).
     (basic / "mkdocs.yml").unlink()
     result = CliRunner().invoke(main, ["build", "--workspace", str(basic)])
-    assert result.exit_code == 1
-    assert "mkdocs.yml:1:1: error[SG403]: no MkDocs configuration found" in result.output
-    assert not (basic / "site").exists()
+    assert result.exit_code == 0, result.output
+    assert "SG403" not in result.output
+    html = (basic / "site" / "index.html").read_text(encoding="utf-8")
+    assert "<title>Acme Planner</title>" in html
+    assert not (basic / "mkdocs.yml").exists(), "the default is not written into the workspace"
 
 
 def test_template_override_by_file_name(basic: Path) -> None:

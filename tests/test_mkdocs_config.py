@@ -192,8 +192,9 @@ def test_the_generated_configuration_holds_only_checked_values_and_what_pages_ne
     prepared, problems = site_config(settings)
     assert problems == [] and prepared is not None and prepared.options is not None
     options = prepared.options
-    assert set(options) == {"site_name", "theme", "markdown_extensions"}
+    assert set(options) == {"site_name", "theme", "markdown_extensions", "extra_css"}
     assert options["theme"] == {"name": "material", "font": False}
+    assert options["extra_css"] == ["specgen/specgen.css"]  # specgen's stylesheet, always (test_site_defaults.py)
     extensions = {(e if isinstance(e, str) else next(iter(e))): e for e in options["markdown_extensions"]}
     assert set(extensions) == {"admonition", "attr_list", "tables", "toc", "pymdownx.details"}
     assert extensions["toc"] == {"toc": {"toc_depth": 3, "permalink": True}}

@@ -111,7 +111,7 @@ def run_mkdocs(
     # Imported before the fork, so that each child (one per preview rebuild) finds MkDocs loaded.
     import mkdocs.commands.build  # noqa: F401  # loaded for the child, not used here
 
-    from specgen.siteconfig import site_config
+    from specgen.siteconfig import site_config, write_stylesheet
     from specgen.siteconfig.assets import write_assets
 
     config_file = settings.mkdocs_config
@@ -119,10 +119,11 @@ def run_mkdocs(
     prepared, refused = site_config(settings)
     if prepared is None:
         # check() reports these first; here they only make sure nothing unchecked reaches MkDocs.
-        missing = Diagnostic.of("SG403", shown, "no MkDocs configuration found", line=1, column=1)
-        return MkDocsRun(refused or [missing], False)
+        unusable = Diagnostic.of("SG403", shown, "the MkDocs configuration cannot be used", line=1, column=1)
+        return MkDocsRun(refused or [unusable], False)
     try:
         write_assets(prepared.assets, docs)
+        write_stylesheet(docs)
     except OSError as error:
         return MkDocsRun([Diagnostic.of("SG402", shown, f"cannot write the assets: {error}", line=1, column=1)], False)
     # strict=None keeps the configuration's own `strict:` setting.
@@ -175,7 +176,9 @@ def _build_site(
     from mkdocs.config import load_config
     from mkdocs.exceptions import Abort, ConfigurationError, MkDocsException
 
+    from specgen.site.links import link_plugin
     from specgen.site.sanitize import sanitizer
+    from specgen.site.search_index import add_search_shaper
 
     shown = config_file.name
     directory_urls = True
@@ -187,11 +190,15 @@ def _build_site(
                 # An empty document: MkDocs parses nothing of the workspace, it gets checked values only.
                 config = load_config(io.BytesIO(b"{}"), config_file_path=str(config_file), **{**options, **given})
             directory_urls = bool(config.use_directory_urls)
+            if options is None:  # generated configurations have all this already
+                _add_what_pages_need(config)
             if config.nav is None:
                 config.nav = navigation
             if set(config.plugins) <= _PLUGINS_THAT_KEEP_NO_PAGES:
                 config.plugins["specgen/lean-pages"] = _lean_pages()
+            config.plugins["specgen/links"] = link_plugin()  # ID links and images in spec text, as URLs
             config.plugins["specgen/sanitize"] = sanitizer()  # templates' raw HTML, trusted config or not
+            add_search_shaper(config.plugins)  # one search entry per feature page; no glued words
             config.plugins["specgen/steps"] = _steps(step)  # after the check above: it reads no page
             mkdocs_build(config, dirty=dirty)
             (Path(given["site_dir"]) / SITE_MARKER).write_text("This site was built by specgen.\n", encoding="utf-8")
@@ -210,6 +217,23 @@ def _build_site(
             problem = Diagnostic.of("SG402", shown, f"MkDocs failed: {type(error).__name__}: {error}", line=1, column=1)
             return MkDocsRun([*_log_diagnostics(records, shown), problem], False, directory_urls)
     return MkDocsRun(_log_diagnostics(records, shown), True, directory_urls)
+
+
+def _add_what_pages_need(config: Any) -> None:
+    """Add to a trusted configuration what specgen's pages need and it lacks: extensions, permalinks, stylesheet.
+
+    What the file sets itself is left as it is: it was reviewed.
+    """
+    from specgen.siteconfig.defaults import REQUIRED_EXTENSIONS, REQUIRED_OPTIONS, STYLESHEET
+
+    for name in REQUIRED_EXTENSIONS:
+        if name not in config.markdown_extensions:
+            config.markdown_extensions.append(name)
+    configs = config.mdx_configs
+    for name, options in REQUIRED_OPTIONS.items():
+        configs[name] = {**options, **configs.get(name, {})}
+    if STYLESHEET not in config.extra_css:
+        config.extra_css.insert(0, STYLESHEET)
 
 
 #: Problems the child sends back at most: a template can make MkDocs warn once per link.

@@ -30,6 +30,7 @@ from specgen.locate import locate_all
 from specgen.reading import read_text
 from specgen.siteconfig.allowed import Checker, plain_text, url
 from specgen.siteconfig.assets import Asset, collect_assets
+from specgen.siteconfig.defaults import STYLESHEET, default_options, write_stylesheet
 from specgen.yamlio import make_yaml, needs_pure
 
 #: The environment variable that lets MkDocs read ``mkdocs.yml`` as it is.
@@ -53,15 +54,17 @@ class SiteConfig:
 def site_config(settings: Settings) -> tuple[SiteConfig | None, list[Diagnostic]]:
     """The checked site configuration of a workspace, or ``None`` with the reasons it cannot be used.
 
-    A missing ``mkdocs.yml`` gives ``None`` and no problem here: the build
-    reports it (``specgen check`` does not need the file).
+    Without ``mkdocs.yml`` (and no link by that name), the workspace gets
+    specgen's default configuration, named after the product (see
+    :func:`~specgen.siteconfig.defaults.default_options`): no problem at all.
     """
     assets, problems = collect_assets(settings.assets_dir, settings.workspace)
     config = settings.mkdocs_config
+    missing = not config.exists() and not config.is_symlink()
+    if missing:
+        return (None if problems else SiteConfig(default_options(settings), assets)), problems
     if settings.trust_mkdocs_config:
         return (None if problems else SiteConfig(None, assets)), problems
-    if not config.exists() and not config.is_symlink():
-        return None, problems
     options, config_problems = _read_options(settings, assets)
     problems += config_problems
     if options is None or problems:
@@ -126,4 +129,14 @@ def _short_tag(tag: str) -> str:
     return "!!" + tag.removeprefix("tag:yaml.org,2002:") if tag.startswith("tag:yaml.org,2002:") else tag
 
 
-__all__ = ["TRUST_ENV", "SiteConfig", "check_site_config", "plain_text", "site_config", "trusted_by_environment", "url"]
+__all__ = [
+    "STYLESHEET",
+    "TRUST_ENV",
+    "SiteConfig",
+    "check_site_config",
+    "plain_text",
+    "site_config",
+    "trusted_by_environment",
+    "url",
+    "write_stylesheet",
+]

@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 from specgen.config import Settings
 from specgen.diagnostics import Diagnostic, Pointer, did_you_mean
 from specgen.siteconfig.assets import Asset, site_path
+from specgen.siteconfig.defaults import product_name, required
 
 _INTERPRETS = "it would interpret spec text that specgen shows literally"
 
@@ -237,7 +238,11 @@ class Checker:
     # The configuration ------------------------------------------------------
 
     def config(self, data: dict[str, Any]) -> dict[str, Any]:
-        """The configuration for MkDocs, from the checked keys of ``data`` and what specgen's pages need."""
+        """The configuration for MkDocs, from the checked keys of ``data`` and what specgen's pages need.
+
+        Without ``site_name``, the site is named after the product (see
+        :func:`~specgen.siteconfig.defaults.product_name`).
+        """
         from specgen.siteconfig.sections import Sections
 
         sections = Sections(self)
@@ -263,10 +268,8 @@ class Checker:
             },
         )
         if "site_name" not in data:
-            self.problem("site_name is required", (), hint="the site's name, shown on every page")
-        out["theme"] = out.get("theme") or {"name": "material", "font": False}
-        out["markdown_extensions"] = sections.with_required_extensions(out.get("markdown_extensions", []))
-        return out
+            out["site_name"] = product_name(self.settings)
+        return required(out)
 
 
 def material_file(folder: str, name: str) -> bool:

@@ -12,6 +12,7 @@ from typing import Any
 
 from specgen.diagnostics import Pointer
 from specgen.siteconfig.allowed import Checker, material_file
+from specgen.siteconfig.defaults import REQUIRED_EXTENSIONS, REQUIRED_OPTIONS
 
 _COLOR = re.compile(r"[a-z]+( [a-z]+)*\Z")
 _MEDIA = re.compile(r"[a-z0-9 ():,-]+\Z")
@@ -20,10 +21,13 @@ _LANGUAGE = re.compile(r"[a-z]{2,3}(-[A-Za-z]{2,4})?\Z")
 _DOC_PATH = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9_./-]*\.md\Z")
 _LEVELS = ("warn", "info", "ignore")
 
-#: What specgen's pages need, whatever mkdocs.yml says: admonitions (``!!! warning``), ``{ #anchor }``, tables.
-REQUIRED_EXTENSIONS = ("admonition", "attr_list", "tables", "toc")
 
 Check = Callable[[Any, Pointer], Any]
+
+#: Why an option specgen sets may not be changed, by option name.
+_WHY_REQUIRED = {
+    "permalink": "the permalink beside each heading is how readers copy a link to a requirement or a release",
+}
 
 
 class Sections:
@@ -68,9 +72,28 @@ class Sections:
             "pymdownx.tasklist": {"custom_checkbox": c.boolean, "clickable_checkbox": c.boolean},
             "pymdownx.tilde": {},
         }
+        # Options specgen's pages depend on may be repeated, never changed.
+        for name, required in REQUIRED_OPTIONS.items():
+            for key, value in required.items():
+                self.extension_options[name][key] = self.fixed(value)
         self.plugin_options: dict[str, dict[str, Check]] = {
             name: {"enabled": c.boolean, "lang": self.languages} for name in ("search", "material/search")
         }
+
+    def fixed(self, required: Any) -> Check:
+        """A check that a value is ``required``: an option specgen's pages depend on."""
+
+        def check(value: Any, pointer: Pointer) -> Any:
+            if value == required and type(value) is type(required):
+                return value
+            self.c.problem(
+                f"{_text(pointer)} must be {_yaml(required)} (or left out): specgen's pages depend on it",
+                pointer,
+                hint=_WHY_REQUIRED.get(str(pointer[-1]), "specgen sets it on every site"),
+            )
+            return None
+
+        return check
 
     # Theme ------------------------------------------------------------------
 
@@ -248,17 +271,6 @@ class Sections:
                 out.append({name: self.c.keys(data, here, allowed[name])})
         return out
 
-    def with_required_extensions(self, extensions: list[Any]) -> list[Any]:
-        """The checked extensions plus those specgen's pages need, and the options specgen sets itself."""
-        by_name: dict[str, dict[str, Any]] = {}
-        for entry in extensions:
-            name, options = (entry, {}) if isinstance(entry, str) else next(iter(entry.items()))
-            by_name.setdefault(name, {}).update(options)
-        for name in REQUIRED_EXTENSIONS:
-            by_name.setdefault(name, {})
-        by_name["toc"].setdefault("permalink", True)
-        return [{name: options} if options else name for name, options in by_name.items()]
-
     # Validation and extra ---------------------------------------------------
 
     def validation(self, value: Any, pointer: Pointer) -> dict[str, Any] | None:
@@ -315,3 +327,10 @@ def _text(pointer: Pointer) -> str:
     from specgen.diagnostics import pointer_text
 
     return pointer_text(pointer)
+
+
+def _yaml(value: Any) -> str:
+    return ("true" if value else "false") if isinstance(value, bool) else repr(value)
+
+
+__all__ = ["REQUIRED_EXTENSIONS", "Sections"]
