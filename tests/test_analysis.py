@@ -107,3 +107,25 @@ def test_coverage_figures() -> None:
     assert (c.requirements, c.covered, c.untested_musts) == (3, 2, ["FEAT-1.R2"])
     assert c.percent == pytest.approx(200 / 3)
     assert (c.tests, c.automated, c.automated_percent, c.pass_rate) == (2, 1, 50.0, None)
+
+
+def _musts(ident: str, *ids: str) -> Feature:
+    f = feature(ident)
+    reqs = [Requirement(id=i, statement="s", priority="must", uid=f"{ident}.{i}", feature=ident) for i in ids]
+    return Feature(**{**f.__dict__, "requirements": reqs})
+
+
+def test_untested_musts_are_grouped_by_feature() -> None:
+    an = Analysis(workspace(_musts("FEAT-2", "R1", "R2"), feature("FEAT-3"), _musts("FEAT-10", "R4")))
+    groups = [(f.id, uids) for f, uids in an.untested_by_feature]
+    assert groups == [("FEAT-2", ["FEAT-2.R1", "FEAT-2.R2"]), ("FEAT-10", ["FEAT-10.R4"])]
+
+
+def test_backlog_row_spread_and_completeness() -> None:
+    fs = [
+        feature(f"FEAT-{i}", cod=100 * (10 - i), weeks=1, ice=Ice(impact=i, confidence=1, ease=1)) for i in range(1, 6)
+    ]
+    rows = {r.feature.id: r for r in Analysis(workspace(*fs, feature("FEAT-9"))).backlog_rows}
+    assert (rows["FEAT-1"].spread, rows["FEAT-3"].spread, rows["FEAT-9"].spread) == (4, 0, None)
+    assert not rows["FEAT-1"].complete  # no WSJF or RICE inputs
+    assert Analysis(workspace(*fs)).features_of_objective("OBJ-1") == []

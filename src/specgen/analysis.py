@@ -129,8 +129,18 @@ class BacklogRow:
     @property
     def disagreement(self) -> bool:
         """The frameworks rank this item more than DISAGREEMENT_PLACES apart."""
+        return self.spread is not None and self.spread > DISAGREEMENT_PLACES
+
+    @property
+    def complete(self) -> bool:
+        """Every framework could score this item."""
+        return all(v is not None for v in self.scores.values())
+
+    @property
+    def spread(self) -> int | None:
+        """How many places apart the highest and lowest rank are; None with fewer than two ranks."""
         known = [r for r in self.ranks.values() if r is not None]
-        return len(known) > 1 and max(known) - min(known) > DISAGREEMENT_PLACES
+        return max(known) - min(known) if len(known) > 1 else None
 
 
 @dataclass(frozen=True)
@@ -265,6 +275,26 @@ class Analysis:
             skipped=results.count("skip"),
             not_run=len(cases) - results.count("pass") - results.count("fail") - results.count("skip"),
         )
+
+    @cached_property
+    def untested_by_feature(self) -> list[tuple[Feature, list[str]]]:
+        """The Must requirements without a test case, grouped by feature (features without any left out).
+
+        Pages that gather show these as a count per feature, linked to the
+        feature's page: 2,500 requirement IDs in one paragraph are read by no one.
+        """
+        groups: dict[str, list[str]] = {}
+        for uid in self.coverage.untested_musts:
+            groups.setdefault(self.ws.requirements[uid].feature, []).append(uid)
+        return [(self.ws.features[fid], uids) for fid, uids in groups.items()]
+
+    def features_of_objective(self, objective_id: str) -> list[Feature]:
+        """Features that name ``objective_id`` among their objectives, in workspace order."""
+        return [f for f in self.ws.features.values() if objective_id in f.objectives]
+
+    def citing(self, evidence_id: str) -> list[Feature]:
+        """Features that cite an evidence item, in workspace order."""
+        return [f for f in self.ws.features.values() if evidence_id in f.evidence]
 
     def feature_coverage(self, feature: Feature) -> tuple[int, int]:
         """(requirements with a test, requirements) of one feature."""
