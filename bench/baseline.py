@@ -13,6 +13,10 @@ The worktree is removed afterwards, also when a run fails or is interrupted
 Only the figures that depend on specgen's code are compared (check, build,
 the preview's two passes); the floors are not, since they measure the
 libraries underneath.
+
+Unless ``--no-browser`` is given, the two sides' built sites are also served
+and searched in Chromium, their runs interleaved, for the same word (see
+``search.py``): the index's size, the worker's lunr build and the first query.
 """
 
 from __future__ import annotations
@@ -29,7 +33,9 @@ import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import FrameType
+from typing import Any
 
+import search
 from corpus import generate
 from run import BENCH, PREVIEW, machine, measured, touch_one_feature
 
@@ -122,9 +128,9 @@ def interleaved(
 
 
 def compare_size(
-    features: int, repeat: int, root: Path, envs: dict[str, dict[str, str]]
-) -> dict[str, dict[str, Figure]]:
-    """Every compared figure at one size: {measure: {side: figure}}."""
+    features: int, repeat: int, root: Path, envs: dict[str, dict[str, str]], *, browser: bool = True
+) -> dict[str, dict[str, Any]]:
+    """Every compared figure at one size: {measure: {side: figure}}; ``search`` holds search.py's figures."""
     workspace = root / f"ws-{features}"
     generate(workspace, features)
     py = sys.executable
@@ -136,7 +142,7 @@ def compare_size(
 
     check = [py, "-m", "specgen", "check", "--strict", "-w", str(workspace)]
     same = dict.fromkeys(SIDES, check)
-    results: dict[str, dict[str, Figure]] = {}
+    results: dict[str, dict[str, Any]] = {}
     print(f"  {features:,} features: check", file=sys.stderr)
     results["check_cold"] = interleaved(repeat, {s: [*check, "--no-cache"] for s in SIDES}, envs)
     for side in SIDES:
@@ -154,6 +160,10 @@ def compare_size(
         lambda side: shutil.rmtree(root / f"site-{side}", ignore_errors=True),
     )
     results["rebuild_edit"] = interleaved(repeat, build, envs, edit)
+    if browser:
+        # Both sides' sites as the last build left them, queried for the same word, interleaved.
+        print(f"  {features:,} features: first search query in Chromium", file=sys.stderr)
+        results["search"] = search.measure_sites({s: root / f"site-{s}" for s in SIDES}, repeat=repeat)
 
     print(f"  {features:,} features: preview", file=sys.stderr)
     quick: dict[str, list[Figure]] = {side: [] for side in SIDES}
@@ -179,17 +189,43 @@ def ratio_cell(key: str, figures: dict[str, Figure]) -> str:
     return f"{ratio:.2f}x" + (f" (more than {REGRESSION - 1:.0%} slower)" if slower else "")
 
 
-def comparison_table(results: dict[str, dict[str, Figure]], base_name: str) -> str:
+def comparison_table(results: dict[str, dict[str, Any]], base_name: str) -> str:
     """One size's figures for both sides and the ratio head/base, as Markdown."""
     lines = [f"| Measure | base {base_name} | head (working tree) | head / base |", "|---|---:|---:|---:|"]
     for key, title in ROWS:
         figures = results[key]
         cells = [f"{figures[s][0]:.2f} s, {figures[s][1]:.0f} MiB" for s in SIDES]
         lines.append(f"| {title} | {cells[0]} | {cells[1]} | {ratio_cell(key, figures)} |")
+    if "search" in results:
+        lines += search_comparison(results["search"])
     return "\n".join(lines)
 
 
-def compare(revision: str, sizes: list[int], repeat: int) -> str:
+def search_comparison(figures: dict[str, dict[str, Any]]) -> list[str]:
+    """Rows for the search index's size, the worker's build and the first query, both sides."""
+    base, head = figures["base"], figures["head"]
+
+    def built(f: dict[str, Any]) -> float:
+        return float(f["steps"]["ready"] - f["steps"]["setup"])
+
+    rows = (
+        ("search index (search/search_index.json)", lambda f: f["bytes"] / 1e6, "{:.2f} MB"),
+        ("search index, gzipped", lambda f: f["gzip_bytes"] / 1e6, "{:.2f} MB"),
+        ("search: lunr index built in the browser's worker", built, "{:.2f} s"),
+        (
+            f"search: first query for {head['word']!r}, typed at the load event, until a result shows",
+            lambda f: f["first_query"],
+            "{:.2f} s",
+        ),
+    )
+    lines = []
+    for title, value, shown in rows:
+        a, b = value(base), value(head)
+        lines.append(f"| {title} | {shown.format(a)} | {shown.format(b)} | {b / a:.2f}x |")
+    return lines
+
+
+def compare(revision: str, sizes: list[int], repeat: int, *, browser: bool = True) -> str:
     """Measure ``revision`` against the working tree at each size; the report as Markdown."""
     try:
         commit = git("rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}")
@@ -211,7 +247,7 @@ def compare(revision: str, sizes: list[int], repeat: int) -> str:
                     raise SystemExit(f"the {side} side imports specgen from {found}, not from {src}")
                 print(f"  {side}: specgen from {found}", file=sys.stderr)
             for n in sizes:
-                results = compare_size(n, repeat, root, envs)
+                results = compare_size(n, repeat, root, envs, browser=browser)
                 sections.append(f"### {n:,} features\n\n{comparison_table(results, base_name)}")
     head = f"HEAD ({git('rev-parse', 'HEAD')[:10]}){dirty}"
     return (

@@ -93,6 +93,8 @@ def _feature(rng: random.Random, n: int, total: int, releases: int) -> str:
         "problem: >-",
         *(f"  {_sentence(rng, 16)}" for _ in range(6)),
         f"why_now: {_q(_sentence(rng, 20))}",
+        # What readers are told once it ships: from its own generator, so the rest of the corpus stays as it was.
+        *([f"release_note: {_q(_sentence(random.Random(-n), 14))}"] if status in ("beta", "released") else []),
         f"personas: [PER-{1 + n % 5}, PER-{1 + (n + 2) % 5}]",
         f"objectives: [OBJ-{1 + n % 10}]",
         f"evidence: [EVD-{1 + n % 50}]",
@@ -233,5 +235,6 @@ def generate(out: Path, features: int, *, seed: int = 7) -> None:
         write(f"features/FEAT-{n}.yaml", _feature(rng, n, features, releases))
     write(
         "updates/UPD-1.yaml",
-        f"id: UPD-1\ndate: 2026-11-20\nauthor: STK-1\nhealth: green\nheadline: {_q(_sentence(rng, 10))}\n",
+        f"id: UPD-1\ndate: 2026-11-20\nauthor: STK-1\nhealth: green\nheadline: {_q(_sentence(rng, 10))}\n"
+        "visibility: external\n",
     )

@@ -4,6 +4,7 @@
     python bench/run.py --sizes 100 1000 10000 --repeat 3 --out bench/RESULTS.md
     python bench/run.py generate DIR --features N     # only write a workspace
     python bench/run.py --baseline main --sizes 100   # the working tree against a revision, interleaved
+    python bench/run.py --no-browser                  # without the search figures (no Chromium needed)
 
 Every figure is the median wall time of ``--repeat`` runs of a fresh process
 (interpreter start and imports included, as a user pays them), with the peak
@@ -23,6 +24,11 @@ With ``--baseline REV`` the working tree is measured against revision REV in
 the same run, on the same workspace, the runs of the two interleaved, and each
 figure is printed for both with the ratio head/base (see ``baseline.py``).
 
+The search figures (see ``search.py``) are the size of the built site's
+``search/search_index.json`` and the time of the first query after a feature
+page loads in Chromium, the browser's building of the index included;
+``--no-browser`` leaves them out.
+
 This is a script that prints figures, never a timed test.
 """
 
@@ -41,10 +47,12 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH))
 
+import search  # noqa: E402  # a sibling script, found through the path set above
 from corpus import generate  # noqa: E402  # a sibling script, found through the path set above
 
 FLOOR_PARSE_VALIDATE = """
@@ -172,12 +180,12 @@ def touch_one_feature(workspace: Path, mark: int | None = None) -> None:
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
-def bench_size(features: int, repeat: int, root: Path) -> dict[str, tuple[float, float]]:
+def bench_size(features: int, repeat: int, root: Path, *, browser: bool = True) -> dict[str, Any]:
     workspace = root / f"ws-{features}"
     generate(workspace, features)
     py = sys.executable
     site = root / f"site-{features}"
-    results: dict[str, tuple[float, float]] = {}
+    results: dict[str, Any] = {}
 
     print(f"  {features:,} features: floors", file=sys.stderr)
     results["floor_parse_validate"] = median_of(repeat, [py, "-c", FLOOR_PARSE_VALIDATE, str(workspace)])
@@ -201,6 +209,9 @@ def bench_size(features: int, repeat: int, root: Path) -> dict[str, tuple[float,
     build = [*specgen, "build", "-w", str(workspace), "--site-dir", str(site)]
     results["build_cold"] = median_of(repeat, [*build, "--no-cache"], lambda: shutil.rmtree(site, ignore_errors=True))
     results["rebuild_edit"] = median_of(repeat, build, lambda: touch_one_feature(workspace))
+    if browser:
+        print(f"  {features:,} features: first search query in Chromium", file=sys.stderr)
+        results["search"] = search.measure(site, repeat=repeat)
     print(f"  {features:,} features: preview", file=sys.stderr)
     _, peak, out = measured([py, "-c", PREVIEW, str(workspace), str(root / "preview"), str(repeat), str(BENCH)])
     quick, complete = json.loads(out.strip().splitlines()[-1])
@@ -220,13 +231,30 @@ ROWS = (
 )
 
 
-def table(all_results: dict[int, dict[str, tuple[float, float]]]) -> str:
+def search_rows(figures: list[dict[str, Any] | None]) -> list[str]:
+    """Table rows (one cell per column) for the search index's size and the first query, if measured."""
+    if not any(figures):
+        return []
+    size = [f"{f['bytes'] / 1e6:.2f} MB ({f['gzip_bytes'] / 1e6:.2f} MB gzipped)" if f else "" for f in figures]
+    built = [
+        f"{f['steps']['ready'] - f['steps']['setup']:.2f} s" if f and "ready" in f["steps"] else "" for f in figures
+    ]
+    first = [f"{f['first_query']:.2f} s ({f['word']!r})" if f else "" for f in figures]
+    return [
+        "| search index (search/search_index.json) | " + " | ".join(size) + " |",
+        "| search: lunr index built in the browser's worker | " + " | ".join(built) + " |",
+        "| search: first query, typed at the page's load event, until a result shows | " + " | ".join(first) + " |",
+    ]
+
+
+def table(all_results: dict[int, dict[str, Any]]) -> str:
     sizes = sorted(all_results)
     head = "| Measure | " + " | ".join(f"{n:,} features" for n in sizes) + " |"
     lines = [head, "|---|" + "---:|" * len(sizes)]
     for key, title in ROWS:
         cells = [f"{all_results[n][key][0]:.2f} s, {all_results[n][key][1]:.0f} MiB" for n in sizes]
         lines.append(f"| {title} | " + " | ".join(cells) + " |")
+    lines += search_rows([all_results[n].get("search") for n in sizes])
     ratios = (
         ("check cold / parse+validate floor", "check_cold", "floor_parse_validate"),
         ("check after one edit / check cold", "check_edit", "check_cold"),
@@ -273,6 +301,11 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--out", type=Path, help="also write the results as Markdown to this file")
     parser.add_argument(
+        "--no-browser",
+        action="store_true",
+        help="leave out the search figures that need Chromium (index size and first query)",
+    )
+    parser.add_argument(
         "--baseline",
         metavar="REV",
         help="measure the working tree against this git revision (from a temporary worktree), interleaved",
@@ -285,7 +318,7 @@ def main() -> None:
     if args.baseline:
         from baseline import compare  # a sibling script, found through the path set above
 
-        report = compare(args.baseline, args.sizes, args.repeat)
+        report = compare(args.baseline, args.sizes, args.repeat, browser=not args.no_browser)
         print(report)
         if args.out:
             args.out.write_text(f"# Benchmark: {args.baseline} against the working tree\n\n{report}", encoding="utf-8")
@@ -295,7 +328,7 @@ def main() -> None:
         os.environ["SPECGEN_CACHE_DIR"] = str(Path(tmp) / "cache")  # never the user's cache
         os.environ.pop("CI", None)  # measure what a person at a terminal gets
         for n in args.sizes:
-            results[n] = bench_size(n, args.repeat, Path(tmp))
+            results[n] = bench_size(n, args.repeat, Path(tmp), browser=not args.no_browser)
     report = f"Machine: {machine()}\n\nMedian of {args.repeat} runs each.\n\n{table(results)}\n"
     print(report)
     if args.out:
