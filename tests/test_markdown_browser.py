@@ -69,6 +69,11 @@ def test_prose_tables_print_inside_the_page(browser: Browser, prose_url: str, pa
         paper.goto(prose_url + path)
         rights = paper.eval_on_selector_all("article th", "cells => cells.map(c => c.getBoundingClientRect().right)")
         assert rights and max(rights) <= PRINTABLE_WIDTH + 0.5, path
+        # Long code lines wrap on paper instead of running off the page's edge.
+        overflowing = paper.eval_on_selector_all(
+            "article pre > code", "codes => codes.filter(c => c.scrollWidth > c.clientWidth + 1).length"
+        )
+        assert overflowing == 0, path
     finally:
         context.close()
 
