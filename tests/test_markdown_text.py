@@ -195,3 +195,52 @@ def test_search_never_glues_words_across_line_breaks(prose_site: Path) -> None:
     # The summary's first line ends in "it**," and its second starts with "keeping".
     assert "retyping it, keeping owners" in re.sub(r"\s+", " ", text)
     assert not re.findall(r"[a-z]\.[A-Z][a-z]", text)
+
+
+# --- the per-file cache ---------------------------------------------------------------
+
+
+def test_a_second_check_takes_rendered_text_from_the_cache(monkeypatch: pytest.MonkeyPatch) -> None:
+    from specgen.text import fields
+
+    assert check(PROSE, cache=True).success
+    rendered_now: list[str] = []
+    real = fields.render
+    monkeypatch.setattr(fields, "render", lambda text, kind: rendered_now.append(text) or real(text, kind))
+    fields._RENDERED.clear()
+    again = check(PROSE, cache=True)
+    assert again.success
+    # Nothing is rendered again: the cache held every text that took rendering, and plain ones need none.
+    assert rendered_now == []
+    fields._RENDERED.clear()
+    assert check(PROSE, cache=False).success and any("FEAT-1" in t for t in rendered_now)
+    pages, _ = render_site(again.workspace, None)  # type: ignore[arg-type]
+    assert '<a class="sg-ref" href="FEAT-1.md">FEAT-1</a>' in pages["features/FEAT-3.md"]
+
+
+def test_a_hand_edited_cache_cannot_put_script_on_a_page(tmp_path: Path, _private_cache: Path) -> None:
+    workspace = tmp_path / "ws"
+    shutil.copytree(PROSE, workspace)
+    assert check(workspace, cache=True).success
+    from specgen.text import fields
+
+    fields._RENDERED.clear()  # the build in this process must take what the cache file says
+    edited = 0
+    for shard in _private_cache.rglob("*.json"):
+        text = shard.read_text(encoding="utf-8")
+        if "<p>Most teams arrive" in text:
+            edited += 1
+            shard.write_text(
+                text.replace(
+                    "<p>Most teams arrive",
+                    "<p><script>alert(1)</script><img src=x onerror=alert(2)>Edited: Most teams arrive",
+                ),
+                encoding="utf-8",
+            )
+    assert edited == 1
+    site = tmp_path / "site"
+    result = build(workspace, site_dir=site, cache=True)
+    assert result.success, [str(d) for d in result.diagnostics]
+    page = (site / "features" / "FEAT-3" / "index.html").read_text(encoding="utf-8")
+    assert "Edited: Most teams arrive" in page  # the build took the text from the cache file
+    assert "<script>alert(1)" not in page and "onerror" not in page

@@ -21,7 +21,7 @@ from specgen.rules import check_rules
 from specgen.schema import check_document
 from specgen.siteconfig import check_site_config, trusted_by_environment
 from specgen.template_files import template_problems
-from specgen.text.checks import known_ids, reference_problems, render_documents
+from specgen.text.checks import check_texts, known_ids
 
 
 @dataclass(frozen=True)
@@ -123,11 +123,11 @@ def check(
         diagnostics.extend(problems)
         if shape_ok:
             valid.append(document)
-    render_documents(valid, files)
+    text_problems = check_texts(valid, files, known_ids(loaded.documents))
     if files:
         files.save()
     diagnostics.extend(check_rules(loaded.documents, valid, loaded.unreadable))
-    diagnostics.extend(reference_problems(valid, known_ids(loaded.documents)))
+    diagnostics.extend(text_problems)
     diagnostics.extend(check_site_config(settings))
     diagnostics.extend(template_problems(settings.templates_dir, settings.workspace, settings.limits.max_file_bytes))
     texts = {d.path: d.text for d in loaded.documents}

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
-from specgen.cache import FileCache, RenderedTexts
-from specgen.diagnostics import Diagnostic, did_you_mean
+from specgen.cache import FileCache
+from specgen.diagnostics import Diagnostic, Pointer, did_you_mean
 from specgen.loader import Document
 from specgen.rules import entity_id, walk
 from specgen.text.fields import marked, remember, rendered
@@ -47,39 +47,38 @@ def known_ids(documents: Sequence[Document]) -> set[str]:
     return known
 
 
-def reference_problems(valid: Sequence[Document], known: set[str]) -> list[Diagnostic]:
-    """A warning for each ID in the Markdown text of ``valid`` documents that names nothing in ``known``."""
+def check_texts(valid: Sequence[Document], files: FileCache | None, known: set[str]) -> list[Diagnostic]:
+    """Render the Markdown fields of ``valid`` documents (what the cache holds is reused, the rest stored) and
+    warn about each spec ID in them that names nothing in ``known``."""
     problems: list[Diagnostic] = []
     for doc in valid:
-        for pointer, text, kind in marked(doc.kind.name, doc.data):
-            for ident, _line in rendered(text, kind).refs:
-                if not any(form in known for form in shorter_forms(ident)):
-                    problems.append(
-                        Diagnostic.of(
-                            "SG311",
-                            doc.path,
-                            f"{ident!r} in this text names no known spec, so it is shown as plain text",
-                            pointer=pointer,
-                            hint=did_you_mean(ident, known),
-                        )
-                    )
-    return problems
-
-
-def render_documents(valid: Sequence[Document], files: FileCache | None) -> None:
-    """Render the Markdown fields of ``valid`` documents, taking what the cache holds and storing the rest."""
-    for doc in valid:
-        texts = list(marked(doc.kind.name, doc.data))
+        texts = marked(doc.kind.name, doc.data)
         cached = files.rendered(doc.path, doc.digest) if files else None
-        if cached is not None and all(i < len(texts) for i, *_ in cached):
+        if cached is None or not all(i < len(texts) for i, *_ in cached):
+            cached = []
+            for i, (_, text, kind) in enumerate(texts):
+                result = rendered(text, kind)
+                if result.inline != text:  # a text plain enough needs no rendering: not worth a cache entry
+                    cached.append((i, result.html, result.inline, list(result.refs)))
+            if files:
+                files.store_rendered(doc.path, doc.digest, cached)
+        else:
             for i, block, inline, refs in cached:
                 _, text, kind = texts[i]
                 remember(text, kind, Rendered(block, inline, tuple(refs)))
-            continue
-        slow: RenderedTexts = []
-        for i, (_, text, kind) in enumerate(texts):
-            result = rendered(text, kind)
-            if result.inline != text:  # a text plain enough needs no rendering: not worth a cache entry
-                slow.append((i, result.html, result.inline, list(result.refs)))
-        if files:
-            files.store_rendered(doc.path, doc.digest, slow)
+        # Only a text that took rendering can hold an ID: the fast path refuses "X-".
+        for i, _block, _inline, refs in cached:
+            for ident, _line in refs:
+                if not any(form in known for form in shorter_forms(ident)):
+                    problems.append(_unknown(doc, texts[i][0], ident, known))
+    return problems
+
+
+def _unknown(doc: Document, pointer: Pointer, ident: str, known: set[str]) -> Diagnostic:
+    return Diagnostic.of(
+        "SG311",
+        doc.path,
+        f"{ident!r} in this text names no known spec, so it is shown as plain text",
+        pointer=pointer,
+        hint=did_you_mean(ident, known),
+    )

@@ -21,7 +21,6 @@ from typing import Any, ClassVar
 
 from specgen.diagnostics import Pointer
 from specgen.kinds import EACH, KINDS
-from specgen.rules import walk
 from specgen.schema import schema_texts
 from specgen.text.markdown import BLOCK, INLINE, Rendered, plain, render
 
@@ -129,12 +128,40 @@ def _collect(
             _collect(sub, file, schemas, path, found, seen)
 
 
-def marked(kind: str, data: Any) -> Iterator[tuple[Pointer, str, str]]:
-    """Every Markdown value of a document: (pointer, text, ``block`` or ``inline``)."""
+#: A kind's Markdown paths as a tree: each key (or ``*``) leads on; ``""`` holds the kind of text found there.
+_Trie = dict[str, Any]
+
+
+@functools.cache
+def _trie(kind: str) -> _Trie:
+    root: _Trie = {}
     for path, mark in markdown_paths(kind):
-        for pointer, value in walk(data, path):
-            if isinstance(value, str):
-                yield pointer, value, mark
+        node = root
+        for part in path:
+            node = node.setdefault(part, {})
+        node[""] = mark
+    return root
+
+
+def marked(kind: str, data: Any) -> list[tuple[Pointer, str, str]]:
+    """Every Markdown value of a document: (pointer, text, ``block`` or ``inline``), in one walk of the data."""
+    found: list[tuple[Pointer, str, str]] = []
+    _marked(data, _trie(kind), (), found)
+    return found
+
+
+def _marked(data: Any, node: _Trie, pointer: Pointer, found: list[tuple[Pointer, str, str]]) -> None:
+    if isinstance(data, str):
+        if "" in node:
+            found.append((pointer, data, node[""]))
+    elif isinstance(data, dict):
+        for key, sub in node.items():
+            if key and key != EACH and key in data:
+                _marked(data[key], sub, (*pointer, key), found)
+    elif isinstance(data, list) and EACH in node:
+        sub = node[EACH]
+        for i, item in enumerate(data):
+            _marked(item, sub, (*pointer, i), found)
 
 
 def mark(kind: str, data: Any) -> Any:
