@@ -20,7 +20,6 @@ from specgen.loader import Progress, shown_path
 from specgen.model import Workspace
 from specgen.render import Page, RenderError, plan, render_pages, shown_template, templates_of
 from specgen.site.isolate import Budget, Overrun, run_bounded
-from specgen.text.fields import keep_only, texts_in
 
 
 @dataclass(frozen=True)
@@ -57,9 +56,8 @@ def render_checked(
         progress("rendering", 0, 1)
     limits = settings.limits
     budget = Budget(limits.render_seconds_per_page, limits.render_seconds_total, limits.render_memory_mb)
-    # Spec text is rendered here, before the fork: the child inherits it, and a long-lived caller
-    # (the preview) renders only the texts that changed since its last build.
-    keep_only(texts_in(workspace))
+    # Spec text that takes rendering was rendered by the check, in this process (specgen.text.checks):
+    # the child inherits it, and the preview renders only the texts that changed since its last build.
     outcome = run_bounded(
         lambda step: _write_pages(workspace, settings.templates_dir, chosen, out, known, step, limits), budget
     )

@@ -15,7 +15,7 @@ from specgen.cache import FileCache
 from specgen.diagnostics import Diagnostic, Pointer, did_you_mean
 from specgen.loader import Document
 from specgen.rules import entity_id, walk
-from specgen.text.fields import marked, remember, rendered
+from specgen.text.fields import keep_only, marked, remember, rendered
 from specgen.text.markdown import Rendered
 
 
@@ -51,6 +51,7 @@ def check_texts(valid: Sequence[Document], files: FileCache | None, known: set[s
     """Render the Markdown fields of ``valid`` documents (what the cache holds is reused, the rest stored) and
     warn about each spec ID in them that names nothing in ``known``."""
     problems: list[Diagnostic] = []
+    kept: set[tuple[str, str]] = set()
     for doc in valid:
         texts = marked(doc.kind.name, doc.data)
         cached = files.rendered(doc.path, doc.digest) if files else None
@@ -68,9 +69,11 @@ def check_texts(valid: Sequence[Document], files: FileCache | None, known: set[s
                 remember(text, kind, Rendered(block, inline, tuple(refs)))
         # Only a text that took rendering can hold an ID: the fast path refuses "X-".
         for i, _block, _inline, refs in cached:
+            kept.add((texts[i][2], texts[i][1]))
             for ident, _line in refs:
                 if not any(form in known for form in shorter_forms(ident)):
                     problems.append(_unknown(doc, texts[i][0], ident, known))
+    keep_only(kept)  # plain texts render in microseconds wherever a page needs them
     return problems
 
 

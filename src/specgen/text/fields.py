@@ -60,8 +60,9 @@ class Inline(Text):
 
 _TYPES: dict[str, type[Text]] = {BLOCK: Block, INLINE: Inline}
 #: The rendered forms of every text rendered in this process, by (kind, text). The
-#: preview keeps one process for its whole session: :func:`keep_only` drops what no
-#: longer occurs, so the memo holds one workspace's texts at most.
+#: check fills it (from the per-file cache or by rendering) before a build forks the
+#: child that renders pages, which inherits it. The preview keeps one process for
+#: its whole session: each check drops what no longer occurs (:func:`keep_only`).
 _RENDERED: dict[tuple[str, str], Rendered] = {}
 
 
@@ -85,13 +86,10 @@ def plain_form(text: str, kind: str) -> str:
     return plain(text, kind)
 
 
-def keep_only(texts: Iterable[Text]) -> None:
-    """Forget every rendered text but ``texts``, rendering those not rendered yet."""
-    wanted = {(t.kind, str(t)) for t in texts}
-    for key in _RENDERED.keys() - wanted:
+def keep_only(keys: set[tuple[str, str]]) -> None:
+    """Forget every rendered text but those of ``keys`` (``(kind, text)`` pairs): what the workspace holds now."""
+    for key in _RENDERED.keys() - keys:
         del _RENDERED[key]
-    for kind, text in wanted:
-        rendered(text, kind)
 
 
 @functools.cache
