@@ -244,3 +244,19 @@ def test_a_hand_edited_cache_cannot_put_script_on_a_page(tmp_path: Path, _privat
     page = (site / "features" / "FEAT-3" / "index.html").read_text(encoding="utf-8")
     assert "Edited: Most teams arrive" in page  # the build took the text from the cache file
     assert "<script>alert(1)" not in page and "onerror" not in page
+
+
+def test_a_text_repeated_by_yaml_aliases_is_cached_and_warned_about_once(tmp_path: Path, _private_cache: Path) -> None:
+    workspace = tmp_path / "ws"
+    shutil.copytree(PROSE, workspace)
+    spec = workspace / "specs" / "features" / "FEAT-3.yaml"
+    text = spec.read_text(encoding="utf-8").replace(
+        "why_now: The spreadsheet season starts in *September*; see OBJ-1.",
+        "why_now: &w The *spreadsheet* season; see FEAT-77.\nnon_goals:\n" + "  - *w\n" * 300,
+    )
+    spec.write_text(text, encoding="utf-8")
+    result = check(workspace, cache=True)
+    # Once as a block (why_now) and once as a list item, at the first place each occurs, not 301 times.
+    assert sorted((d.code, d.pointer[0]) for d in result.diagnostics) == [("SG311", "non_goals"), ("SG311", "why_now")]
+    shard = next(p for p in _private_cache.rglob("*.json") if "spreadsheet</em> season" in p.read_text())
+    assert shard.read_text(encoding="utf-8").count("spreadsheet</em> season") == 4  # each kind's two forms, once

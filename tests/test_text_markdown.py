@@ -387,3 +387,22 @@ def test_as_block_demotes_headings_and_wraps_them() -> None:
 def test_an_unknown_kind_is_a_programming_error() -> None:
     with pytest.raises(ValueError, match="unknown kind"):
         render("x", "plain")
+
+
+# --- highlighting is bounded ------------------------------------------------------------
+
+
+def test_only_listed_languages_and_modest_blocks_are_highlighted() -> None:
+    from specgen.text import code
+
+    # A quote and backslashes drive Pygments' smithy lexer into exponential time: it is not highlighted at all.
+    hostile = "'" + "\\" * 60 + "\n"
+    shown = code.block(hostile, "smithy")
+    assert "<span class=" not in shown.split("<code>", 1)[1] and hostile in shown
+    assert '<span class="nt">key</span>' in code.block("key: value\n", "yaml")
+    # Listed, but a line too long (their cost grows faster than the line) or a block too big: shown as it is.
+    long_line = "x" * (code.MAX_LINE + 1) + "\n"
+    assert "<span class=" not in code.block(f"key: {long_line}", "yaml").split("<code>", 1)[1]
+    big = "key: value\n" * (code.MAX_CODE // 11 + 1)
+    assert "<span class=" not in code.block(big, "yaml").split("<code>", 1)[1]
+    assert "key: value\n" * 3 in code.block(big, "yaml")

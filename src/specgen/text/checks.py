@@ -57,7 +57,11 @@ def check_texts(valid: Sequence[Document], files: FileCache | None, known: set[s
         cached = files.rendered(doc.path, doc.digest) if files else None
         if cached is None or not all(i < len(texts) for i, *_ in cached):
             cached = []
+            seen: set[tuple[str, str]] = set()
             for i, (_, text, kind) in enumerate(texts):
+                if (kind, text) in seen:  # a YAML alias repeats a text: stored, and warned about, once
+                    continue
+                seen.add((kind, text))
                 result = rendered(text, kind)
                 if result.inline != text:  # a text plain enough needs no rendering: not worth a cache entry
                     cached.append((i, result.html, result.inline, list(result.refs)))

@@ -5,6 +5,15 @@ The shape is the one ``pymdownx.highlight`` and ``codehilite`` give
 it and adds its copy button. The lexer is chosen by the fence's language
 name only, never guessed; an unknown language, or none, gets the same
 wrapper without highlighting.
+
+Highlighting runs while specs are checked, and a Pygments lexer is a set of
+regular expressions that some input drives into exponential time (measured:
+the ``smithy`` lexer on a quote and 44 backslashes took over 100 s). So only
+the languages of :data:`LANGUAGES` are highlighted, each measured on
+adversarial input, and only in blocks of at most :data:`MAX_CODE` characters
+whose lines are at most :data:`MAX_LINE` long: the cost of these lexers grows
+faster than linearly with a line's length. Anything else is shown as it is,
+unhighlighted.
 """
 
 from __future__ import annotations
@@ -13,8 +22,91 @@ import functools
 import re
 from typing import Any
 
-#: A language name as fences write it (``yaml``, ``c++``, ``shell-session``); anything else is unknown.
-_NAME = re.compile(r"[A-Za-z0-9_+#.-]{1,40}")
+#: The languages highlighted, by the names fences use for them (Pygments' aliases).
+LANGUAGES = frozenset(
+    [
+        "yaml",
+        "yml",
+        "json",
+        "python",
+        "py",
+        "pycon",
+        "javascript",
+        "js",
+        "typescript",
+        "ts",
+        "jsx",
+        "tsx",
+        "bash",
+        "sh",
+        "shell",
+        "zsh",
+        "console",
+        "shell-session",
+        "powershell",
+        "ps1",
+        "sql",
+        "html",
+        "xml",
+        "css",
+        "scss",
+        "go",
+        "golang",
+        "java",
+        "kotlin",
+        "ruby",
+        "rb",
+        "rust",
+        "rs",
+        "c",
+        "cpp",
+        "c++",
+        "csharp",
+        "c#",
+        "cs",
+        "diff",
+        "toml",
+        "ini",
+        "cfg",
+        "markdown",
+        "md",
+        "text",
+        "graphql",
+        "http",
+        "docker",
+        "dockerfile",
+        "make",
+        "makefile",
+        "php",
+        "swift",
+        "scala",
+        "terraform",
+        "tf",
+        "hcl",
+        "protobuf",
+        "proto",
+        "lua",
+        "r",
+        "perl",
+        "haskell",
+        "elixir",
+        "erlang",
+        "clojure",
+        "dart",
+        "groovy",
+        "nginx",
+        "jinja",
+        "django",
+        "properties",
+        "batch",
+        "vim",
+        "latex",
+        "tex",
+    ]
+)
+#: The longest code block and the longest line that are highlighted (characters).
+MAX_CODE = 20_000
+MAX_LINE = 400
 _OPEN = '<div class="highlight"><pre><span></span><code>'
 _CLOSE = "</code></pre></div>\n"
 #: Pygments escapes quotes, nh3 (html5ever) does not and escapes a no-break space: write what nh3 writes.
@@ -44,7 +136,9 @@ def _formatter() -> Any:
 
 def block(content: str, language: str) -> str:
     """``content`` as a highlighted code block; ``language`` is the fence's first word (may be empty)."""
-    lexer = _lexer(language.lower()) if _NAME.fullmatch(language) else None
+    name = language.lower()
+    highlighted = name in LANGUAGES and len(content) <= MAX_CODE and _longest_line(content) <= MAX_LINE
+    lexer = _lexer(name) if highlighted else None
     # Pygments drops a leading byte order mark: such code is shown as written, unhighlighted.
     if lexer is None or content.startswith("\ufeff"):
         return f"{_OPEN}{content.translate(_TEXT)}{_CLOSE}"
@@ -52,3 +146,7 @@ def block(content: str, language: str) -> str:
 
     out = str(highlight(content, lexer, _formatter()))
     return _AS_NH3_RE.sub(lambda m: _AS_NH3[m.group()], out)
+
+
+def _longest_line(content: str) -> int:
+    return max(map(len, content.splitlines()), default=0)
