@@ -260,3 +260,32 @@ def test_a_text_repeated_by_yaml_aliases_is_cached_and_warned_about_once(tmp_pat
     assert sorted((d.code, d.pointer[0]) for d in result.diagnostics) == [("SG311", "non_goals"), ("SG311", "why_now")]
     shard = next(p for p in _private_cache.rglob("*.json") if "spreadsheet</em> season" in p.read_text())
     assert shard.read_text(encoding="utf-8").count("spreadsheet</em> season") == 4  # each kind's two forms, once
+
+
+def test_an_image_from_assets_shows_and_a_missing_one_becomes_its_alt_text(tmp_path: Path) -> None:
+    workspace = tmp_path / "ws"
+    shutil.copytree(PROSE, workspace)
+    (workspace / "assets").mkdir()
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    pixel = chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 0, 0, 0, 0)) + chunk(b"IDAT", zlib.compress(b"\0\0"))
+    (workspace / "assets" / "flow.png").write_bytes(b"\x89PNG\r\n\x1a\n" + pixel + chunk(b"IEND", b""))
+    spec = workspace / "specs" / "features" / "FEAT-3.yaml"
+    spec.write_text(
+        spec.read_text(encoding="utf-8").replace(
+            "  ![tracking pixel](https://tracker.example.com/p.gif)",
+            "  ![the import flow](assets/flow.png) and ![a lost chart](assets/missing.png)",
+        ),
+        encoding="utf-8",
+    )
+    site = tmp_path / "site"
+    result = build(workspace, site_dir=site)
+    assert result.success, [str(d) for d in result.diagnostics]
+    page = (site / "features" / "FEAT-3" / "index.html").read_text(encoding="utf-8")
+    assert '<img src="../../static/flow.png" alt="the import flow"' in page
+    assert (site / "static" / "flow.png").is_file()
+    assert "missing.png" not in page and "a lost chart" in page

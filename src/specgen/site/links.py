@@ -6,8 +6,9 @@ writes an ID reference (``<a class="sg-ref" href="FEAT-2.md#feat-2-r1">``) and
 an image from the assets folder (``<img src="../static/chart.png">``) relative to
 the page's Markdown file, as a Markdown link would be, and this plugin turns
 each into the URL of that file from the page's URL, whatever
-``use_directory_urls`` says. A path that names no file of the build is left as
-it is.
+``use_directory_urls`` says. An ID link whose file is not in the build is left
+as it is; an image whose file is not (an asset that does not exist) becomes its
+alt text, rather than a broken image.
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ import posixpath
 import re
 from typing import Any
 
-_LINK = re.compile(r'(<a class="sg-ref" href=")([^"#]*)((?:#[^"]*)?")|(<img src=")([^":#?]+)(")')
+_LINK = re.compile(r'(<a class="sg-ref" href=")([^"#]*)((?:#[^"]*)?")|(<img src=")([^":#?]+)("[^<>]*>)')
+_ALT = re.compile(r' alt="([^"]*)"')
 
 
 def rewrite(html: str, page: Any, files: Any) -> str:
@@ -31,7 +33,10 @@ def rewrite(html: str, page: Any, files: Any) -> str:
             return match.group(0)
         target = files.get_file_from_path(posixpath.normpath(posixpath.join(base, path)))
         if target is None:
-            return match.group(0)
+            if match.group(1):
+                return match.group(0)
+            alt = _ALT.search(end)
+            return alt.group(1) if alt else ""  # already escaped, as attribute values are
         return f"{start}{target.url_relative_to(page.file)}{end}"
 
     return _LINK.sub(url, html)
