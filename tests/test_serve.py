@@ -61,9 +61,15 @@ def status_of(url: str) -> tuple[int, str]:
 
 
 def ignoring(numbers: tuple[int, ...]) -> Callable[[], None]:
-    """What makes a child ignore these signals, as ``nohup`` does; a child inherits what its caller ignores."""
+    """What makes a child ignore these signals, as ``nohup`` does; a child inherits what its caller ignores.
+
+    The stop signals not named get their default action back, so that a test
+    run itself started under ``nohup`` still sends the server a hang-up it hears.
+    """
 
     def ignore() -> None:
+        for number in (signal.SIGHUP, signal.SIGTERM, signal.SIGINT):
+            signal.signal(number, signal.SIG_IGN if number in numbers else signal.SIG_DFL)
         for number in numbers:
             signal.signal(number, signal.SIG_IGN)
 
