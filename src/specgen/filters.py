@@ -19,9 +19,10 @@ from markupsafe import Markup, escape
 from specgen.escape import anchor, escape_inline, paragraphs
 from specgen.model import Workspace
 from specgen.siteconfig.assets import site_path
-from specgen.text.checks import shorter_forms
 from specgen.text.fields import Text
 from specgen.text.markdown import as_block
+from specgen.text.refs import shorter_forms
+from specgen.text.safe import for_block
 
 HEALTH = {
     "on_track": "🟢 on track",
@@ -33,10 +34,6 @@ HEALTH = {
     "amber": "🟠 amber",
     "red": "🔴 red",
 }
-
-
-#: Characters Python-Markdown's preprocessors read even inside a raw HTML block, as entities.
-_RAW_BLOCK_SAFE = str.maketrans({c: f"&#{ord(c)};" for c in "`~{}\t"})
 
 
 def inline(value: object) -> Markup:
@@ -57,7 +54,7 @@ def block(value: object, demote: int = 2, lead: str | None = None) -> Markup:
         return Markup(f"**{escape_inline(lead)}** {body}" if lead else body)
     html = as_block(value.rendered, demote)
     if lead:
-        label = f"<strong>{str(escape(lead)).translate(_RAW_BLOCK_SAFE)}</strong>"
+        label = f"<strong>{for_block(str(escape(lead)))}</strong>"
         opening = '<div class="sg-text">\n<p>'
         html = (
             html.replace(opening, f"{opening}{label} ", 1)

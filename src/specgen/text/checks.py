@@ -9,7 +9,7 @@ per-file cache; the build then reuses it.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 
 from specgen.cache import FileCache
 from specgen.diagnostics import Diagnostic, Pointer, did_you_mean
@@ -17,17 +17,7 @@ from specgen.loader import Document
 from specgen.rules import entity_id, walk
 from specgen.text.fields import keep_only, marked, remember, rendered
 from specgen.text.markdown import Rendered
-
-
-def shorter_forms(ident: str) -> Iterator[str]:
-    """``ident``, then without each trailing ``-part``: ``FEAT-12-style`` may name ``FEAT-12``."""
-    yield ident
-    head, dot, _ = ident.partition(".")
-    if dot:  # FEAT-1.R2: the requirement part is not shortened
-        return
-    while head.count("-") > 1:
-        head = head.rsplit("-", 1)[0]
-        yield head
+from specgen.text.refs import shorter_forms
 
 
 def known_ids(documents: Sequence[Document]) -> set[str]:

@@ -13,10 +13,8 @@ forms worked out once, when a page first needs them.
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import json
-from collections.abc import Iterable, Iterator
 from typing import Any, ClassVar
 
 from specgen.diagnostics import Pointer
@@ -164,12 +162,16 @@ def _marked(data: Any, node: _Trie, pointer: Pointer, found: list[tuple[Pointer,
 
 def mark(kind: str, data: Any) -> Any:
     """A copy of a schema-valid document's data whose Markdown values are :class:`Text`."""
-    paths = markdown_paths(kind)
-    if not paths:
+    found = marked(kind, data)
+    if not found:
         return data
     copy = _copy(data)
-    for path, text_kind in paths:
-        _wrap(copy, path, _TYPES[text_kind])
+    for pointer, text, text_kind in found:
+        *parents, last = pointer
+        node = copy
+        for part in parents:
+            node = node[part]
+        node[last] = _TYPES[text_kind](text)
     return copy
 
 
@@ -179,34 +181,3 @@ def _copy(data: Any) -> Any:
     if isinstance(data, list):
         return [_copy(v) for v in data]
     return data
-
-
-def _wrap(data: Any, path: Path, cls: type[Text]) -> None:
-    head, rest = path[0], path[1:]
-    keys: Iterable[Any]
-    if head == EACH:
-        keys = range(len(data)) if isinstance(data, list) else ()
-    else:
-        keys = (head,) if isinstance(data, dict) and head in data else ()
-    for key in keys:
-        if rest:
-            _wrap(data[key], rest, cls)
-        elif isinstance(data[key], str) and not isinstance(data[key], Text):
-            data[key] = cls(data[key])
-
-
-def texts_in(value: Any) -> Iterator[Text]:
-    """Every :class:`Text` in a model object (a workspace, a feature ...), depth first."""
-    if isinstance(value, Text):
-        yield value
-    elif isinstance(value, str | int | float | bool) or value is None:
-        return
-    elif isinstance(value, dict):
-        for item in value.values():
-            yield from texts_in(item)
-    elif isinstance(value, list | tuple):
-        for item in value:
-            yield from texts_in(item)
-    elif dataclasses.is_dataclass(value):
-        for f in dataclasses.fields(value):
-            yield from texts_in(getattr(value, f.name))

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import html as _html
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 from specgen.kinds import KINDS
 
@@ -34,6 +34,17 @@ HINTS: tuple[str, ...] = tuple(f"{prefix}-" for prefix in PREFIXES)
 def candidates(text: str) -> list[str]:
     """The ID candidates in plain ``text``, in order (it knows no Markdown: code counts too)."""
     return ID.findall(text) if any(hint in text for hint in HINTS) else []
+
+
+def shorter_forms(ident: str) -> Iterator[str]:
+    """``ident``, then without each trailing ``-part``: ``FEAT-12-style`` may name ``FEAT-12``."""
+    yield ident
+    head, dot, _ = ident.partition(".")
+    if dot:  # FEAT-1.R2: the requirement part is not shortened
+        return
+    while head.count("-") > 1:
+        head = head.rsplit("-", 1)[0]
+        yield head
 
 
 MARKER_OPEN, MARKER_CLOSE = "<sg-ref>", "</sg-ref>"
