@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
+from datetime import date
 from functools import cached_property
 from pathlib import Path
 
 from specgen.cache import FileCache
 from specgen.config import Settings, read_config
-from specgen.diagnostics import Diagnostic, Severity, sort_diagnostics
+from specgen.diagnostics import RULES, Diagnostic, Severity, sort_diagnostics
 from specgen.loader import Document, Progress, load_workspace
 from specgen.locate import locate_all
 from specgen.model import Workspace, build_workspace
@@ -63,9 +64,14 @@ class CheckResult:
         return [d for d in self.diagnostics if d.severity is Severity.WARNING]
 
     @property
+    def failing_warnings(self) -> list[Diagnostic]:
+        """The warnings ``--strict`` fails on: all but those of a ``--fail-on`` group not asked for."""
+        return [d for d in self.warnings if (gate := RULES[d.code].gate) is None or gate in self.settings.fail_on]
+
+    @property
     def success(self) -> bool:
-        """No errors, and no warnings either in strict mode."""
-        return not self.errors and not (self.settings.strict and self.warnings)
+        """No errors, and in strict mode no warnings but those that time or an upgrade brought."""
+        return not self.errors and not (self.settings.strict and self.failing_warnings)
 
 
 def resolve_settings(workspace: Path | str = ".", **overrides: object) -> tuple[Settings, list[Diagnostic]]:
@@ -90,6 +96,8 @@ def check(
     progress: Progress | None = None,
     cache: bool | FileCache = False,
     trust_mkdocs_config: bool | None = None,
+    today: date | None = None,
+    fail_on: frozenset[str] | None = None,
 ) -> CheckResult:
     """Check every spec of a workspace and return all findings at once.
 
@@ -103,7 +111,9 @@ def check(
     """
     config_problems: list[Diagnostic] = []
     if settings is None:
-        settings, config_problems = resolve_settings(workspace, strict=strict, trust_mkdocs_config=trust_mkdocs_config)
+        settings, config_problems = resolve_settings(
+            workspace, strict=strict, trust_mkdocs_config=trust_mkdocs_config, today=today, fail_on=fail_on
+        )
     if isinstance(cache, FileCache):
         files: FileCache | None = cache
     else:

@@ -13,6 +13,7 @@ import os
 import sys
 import traceback
 from collections.abc import Callable
+from datetime import datetime
 from functools import wraps
 from pathlib import Path
 from typing import Any, TypeVar
@@ -20,6 +21,7 @@ from typing import Any, TypeVar
 import click
 
 from specgen.check import CheckResult, check, resolve_settings
+from specgen.diagnostics import GATES
 from specgen.reporters import REPORTERS
 from specgen.siteconfig import TRUST_ENV
 from specgen.version import __version__
@@ -64,7 +66,29 @@ def _check_options(func: F) -> F:
         default=False,
         help="Do not reuse per-file results of earlier runs (they are never reused in CI).",
     )(func)
-    func = click.option("--strict", is_flag=True, default=None, help="Treat warnings as errors.")(func)
+    func = click.option(
+        "--fail-on",
+        "fail_on",
+        type=click.Choice(GATES),
+        multiple=True,
+        help=(
+            "With --strict, fail on these warnings too: stale (a date passed, e.g. a release now overdue) or "
+            "deprecated (an old spelling). Repeatable. Without it they are reported but never fail a run."
+        ),
+    )(func)
+    func = click.option(
+        "--today",
+        type=click.DateTime(formats=["%Y-%m-%d"]),
+        default=None,
+        metavar="YYYY-MM-DD",
+        help="The day date rules measure against (default: SOURCE_DATE_EPOCH if set, else the clock).",
+    )(func)
+    func = click.option(
+        "--strict",
+        is_flag=True,
+        default=None,
+        help="Treat warnings as errors (except stale and deprecated ones: see --fail-on).",
+    )(func)
     func = _trust_option(func)
     func = click.option(
         "--format",
@@ -147,7 +171,13 @@ def main() -> None:
 @_check_options
 @_guarded
 def check_command(
-    workspace: Path, strict: bool | None, output_format: str, no_cache: bool, trust_mkdocs_config: bool
+    workspace: Path,
+    strict: bool | None,
+    output_format: str,
+    no_cache: bool,
+    trust_mkdocs_config: bool,
+    today: datetime | None,
+    fail_on: tuple[str, ...],
 ) -> None:
     """Check every spec against its schema and the cross-file rules, and mkdocs.yml and the assets."""
     _require_workspace(workspace)
@@ -158,6 +188,8 @@ def check_command(
         progress=progress,
         cache=_use_cache(no_cache),
         trust_mkdocs_config=trust_mkdocs_config or None,
+        today=today.date() if today else None,
+        fail_on=frozenset(fail_on) or None,
     )
     progress.clear()
     _report(result, output_format)
@@ -180,6 +212,8 @@ def build_command(
     site_dir: Path | None,
     no_cache: bool,
     trust_mkdocs_config: bool,
+    today: datetime | None,
+    fail_on: tuple[str, ...],
 ) -> None:
     """Check the specs, then render and build the site (atomically)."""
     from specgen.site import build
@@ -193,6 +227,8 @@ def build_command(
         progress=progress,
         cache=_use_cache(no_cache),
         trust_mkdocs_config=trust_mkdocs_config or None,
+        today=today.date() if today else None,
+        fail_on=frozenset(fail_on) or None,
     )
     progress.clear()
     _report(result.check, output_format)

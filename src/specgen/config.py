@@ -7,6 +7,8 @@ reported as diagnostics (code SG403) against the file.
 
 from __future__ import annotations
 
+import datetime as dt
+import os
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
@@ -38,6 +40,11 @@ class Settings:
     #: Let MkDocs read mkdocs.yml as it is (hooks, any plugin). Set only from the
     #: command line or the environment, never from specgen.yaml (see specgen.siteconfig).
     trust_mkdocs_config: bool = False
+    #: The day rules about dates measure against (see :func:`today`).
+    today: dt.date = field(default_factory=lambda: today())
+    #: The ``--fail-on`` groups (see :data:`specgen.diagnostics.GATES`) whose
+    #: warnings fail ``--strict``; the others never do.
+    fail_on: frozenset[str] = frozenset()
 
     @classmethod
     def for_workspace(cls, workspace: Path | str = ".", **overrides: Any) -> Settings:
@@ -59,6 +66,21 @@ class Settings:
             if key in given:
                 given[key] = (root / given[key]).resolve()
         return replace(settings, **given)
+
+
+def today(environ: os._Environ[str] | dict[str, str] | None = None) -> dt.date:
+    """The one "today" of a run: ``SOURCE_DATE_EPOCH`` when set (reproducible builds), else the clock (UTC).
+
+    ``--today YYYY-MM-DD`` overrides both (see the CLI). An unusable
+    ``SOURCE_DATE_EPOCH`` is ignored rather than fatal, as other build tools do.
+    """
+    value = (os.environ if environ is None else environ).get("SOURCE_DATE_EPOCH", "").strip()
+    if value.isdigit():
+        try:
+            return dt.datetime.fromtimestamp(int(value), dt.UTC).date()
+        except (OverflowError, OSError, ValueError):
+            pass
+    return dt.datetime.now(dt.UTC).date()
 
 
 _PATH_KEYS = {

@@ -37,6 +37,10 @@ class Rule:
     code: str
     severity: Severity
     summary: str
+    #: For a warning that can appear without any commit (time passed) or that
+    #: an upgrade brings (an old spelling): the ``--fail-on`` group it belongs
+    #: to. Such a warning fails ``--strict`` only when its group is asked for.
+    gate: str | None = None
 
 
 def _rules(*rules: Rule) -> dict[str, Rule]:
@@ -44,6 +48,10 @@ def _rules(*rules: Rule) -> dict[str, Rule]:
 
 
 E, W = Severity.ERROR, Severity.WARNING
+
+#: The ``--fail-on`` groups: warnings that do not fail ``--strict`` unless asked.
+STALE, DEPRECATED = "stale", "deprecated"
+GATES = (STALE, DEPRECATED)
 
 #: Every rule specgen applies, by code. Codes are stable: never reuse one.
 RULES: dict[str, Rule] = _rules(
@@ -55,13 +63,14 @@ RULES: dict[str, Rule] = _rules(
     Rule("SG105", E, "The document is not a mapping of keys to values."),
     Rule("SG106", E, "The file is larger than the configured limit."),
     Rule("SG107", E, "The file holds more than one YAML document."),
-    Rule("SG108", W, "A file in the specs folder is not where any kind of spec lives."),
+    Rule("SG108", E, "A YAML file in the specs folder is not where any kind of spec lives."),
     Rule("SG109", E, "The document is nested deeper, or uses more aliases, than the limits allow."),
     Rule(
         "SG110",
         E,
         "The path is a link out of its folder (specs, templates, assets) or into `.git/`, or is not a regular file.",
     ),
+    Rule("SG111", W, "A ` #` after plain text starts a YAML comment and cuts the text short."),
     # SG2xx: JSON Schema
     Rule("SG201", E, "A key is not allowed here."),
     Rule("SG202", E, "A required key is missing."),
@@ -70,6 +79,7 @@ RULES: dict[str, Rule] = _rules(
     Rule("SG205", E, "A value is not in the expected format (date, URL, ...)."),
     Rule("SG206", E, "A value breaks a schema constraint (pattern, range, length, ...)."),
     Rule("SG207", E, "A value is a placeholder (TBD, TODO, yyyy-mm-dd, ...), not real content."),
+    Rule("SG208", W, "A key or value uses an old spelling; `specgen migrate` writes the new one.", DEPRECATED),
     # SG3xx: across files
     Rule("SG301", E, "Two specs have the same ID."),
     Rule("SG302", E, "The ID does not match the file name."),
@@ -84,6 +94,12 @@ RULES: dict[str, Rule] = _rules(
     Rule("SG311", W, "A spec ID written in Markdown text names no known spec."),
     Rule("SG312", W, "A brief that has readers has no status update addressed to them."),
     Rule("SG313", W, "A shipped feature has no release note, so the briefs cannot say what changed."),
+    Rule("SG314", E, "A feature marked shipped is in a release that has not shipped."),
+    Rule("SG315", E, "A feature that is not finished is in a release marked shipped."),
+    Rule("SG316", W, "A release is past its target date and has not shipped.", STALE),
+    Rule("SG317", E, "An `ignore` entry cannot apply: an unknown code, an error's code, or no reason."),
+    Rule("SG318", W, "An `ignore` entry matches no finding."),
+    Rule("SG319", E, "A key result's history disagrees with its current value or its date."),
     # SG4xx: building
     Rule("SG401", E, "A template failed to render."),
     Rule("SG402", E, "MkDocs failed to build the site."),

@@ -11,6 +11,7 @@ it was.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from datetime import date
 from pathlib import Path
 
 from specgen.check import CheckResult, check, resolve_settings
@@ -50,6 +51,8 @@ def build(
     progress: Progress | None = None,
     cache: bool = False,
     trust_mkdocs_config: bool | None = None,
+    today: date | None = None,
+    fail_on: frozenset[str] | None = None,
 ) -> BuildResult:
     """Check a workspace and, when it is clean, build its site into ``site_dir``.
 
@@ -58,7 +61,12 @@ def build(
     environment decides. A file in the workspace never can.
     """
     settings, problems = resolve_settings(
-        workspace, strict=strict, site_dir=site_dir, trust_mkdocs_config=trust_mkdocs_config
+        workspace,
+        strict=strict,
+        site_dir=site_dir,
+        trust_mkdocs_config=trust_mkdocs_config,
+        today=today,
+        fail_on=fail_on,
     )
     result = check(settings=settings, progress=progress, cache=cache)
     if problems:
