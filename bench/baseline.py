@@ -4,7 +4,7 @@ The base revision is checked out into a temporary ``git worktree`` and run
 from there with ``PYTHONPATH=<worktree>/src`` and the same virtual
 environment's dependencies, so nothing is installed and ``.venv`` stays as it
 is; the working tree is run the same way from ``src/``. Both measure the same
-generated workspace, interleaved (base, head, base, head ...) for every
+generated content (each side in the words its specgen reads), interleaved (base, head, base, head ...) for every
 figure, so that a machine that slows down or speeds up during the run weighs
 on both alike. Each side has its own cache folder and its own site folder.
 The worktree is removed afterwards, also when a run fails or is interrupted
@@ -103,6 +103,13 @@ def side_env(src: Path, cache: Path) -> dict[str, str]:
     return env
 
 
+def speaks_new_words(env: dict[str, str]) -> bool:
+    """Whether the specgen that ``env`` runs has :mod:`specgen.vocabulary` (``shipped`` rather than ``released``)."""
+    code = "import importlib.util; print(importlib.util.find_spec('specgen.vocabulary') is not None)"
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
+    return proc.stdout.strip() == "True"
+
+
 def imported_from(env: dict[str, str]) -> Path:
     """Where ``import specgen`` finds the package in ``env``: proof that each side runs its own code."""
     code = "import specgen, pathlib; print(pathlib.Path(specgen.__file__).resolve().parent)"
@@ -131,27 +138,29 @@ def compare_size(
     features: int, repeat: int, root: Path, envs: dict[str, dict[str, str]], *, browser: bool = True
 ) -> dict[str, dict[str, Any]]:
     """Every compared figure at one size: {measure: {side: figure}}; ``search`` holds search.py's figures."""
-    workspace = root / f"ws-{features}"
-    generate(workspace, features)
+    # The same content for both sides, each in the words its specgen reads (specgen.vocabulary renamed some).
+    workspaces = {side: root / f"ws-{features}-{side}" for side in SIDES}
+    for side, workspace in workspaces.items():
+        generate(workspace, features, old_words=not speaks_new_words(envs[side]))
     py = sys.executable
     edits = iter(range(1, 1_000_000))
 
-    def edit(_: str) -> None:
+    def edit(side: str) -> None:
         # A new title every time: each side's cache then sees one changed file since its own last run.
-        touch_one_feature(workspace, next(edits))
+        touch_one_feature(workspaces[side], next(edits))
 
-    check = [py, "-m", "specgen", "check", "--strict", "-w", str(workspace)]
-    same = dict.fromkeys(SIDES, check)
+    checks = {s: [py, "-m", "specgen", "check", "--strict", "-w", str(workspaces[s])] for s in SIDES}
     results: dict[str, dict[str, Any]] = {}
     print(f"  {features:,} features: check", file=sys.stderr)
-    results["check_cold"] = interleaved(repeat, {s: [*check, "--no-cache"] for s in SIDES}, envs)
+    results["check_cold"] = interleaved(repeat, {s: [*checks[s], "--no-cache"] for s in SIDES}, envs)
     for side in SIDES:
-        measured(check, envs[side])  # fill each side's cache once, as an earlier run would have
-    results["check_edit"] = interleaved(repeat, same, envs, edit)
+        measured(checks[side], envs[side])  # fill each side's cache once, as an earlier run would have
+    results["check_edit"] = interleaved(repeat, checks, envs, edit)
 
     print(f"  {features:,} features: build", file=sys.stderr)
     build = {
-        s: [py, "-m", "specgen", "build", "-w", str(workspace), "--site-dir", str(root / f"site-{s}")] for s in SIDES
+        s: [py, "-m", "specgen", "build", "-w", str(workspaces[s]), "--site-dir", str(root / f"site-{s}")]
+        for s in SIDES
     }
     results["build_cold"] = interleaved(
         repeat,
@@ -172,7 +181,7 @@ def compare_size(
         for side in SIDES:
             # One preview process per run and side, each with its own folder, so the runs interleave too.
             folder = root / f"preview-{side}-{features}-{run}"
-            command = [py, "-c", PREVIEW, str(workspace), str(folder), "1", str(BENCH)]
+            command = [py, "-c", PREVIEW, str(workspaces[side]), str(folder), "1", str(BENCH)]
             _, peak, out = measured(command, envs[side])
             seconds = json.loads(out.strip().splitlines()[-1])
             quick[side].append((seconds[0], peak))

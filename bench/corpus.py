@@ -61,7 +61,11 @@ WORDS = [
     "quality",
 ]
 AUDIENCES = ("exec", "engineering", "sales_marketing", "support", "customer")
-STATUSES = ("idea", "discovery", "planned", "in_progress", "beta", "released")
+STATUSES = ("idea", "discovery", "planned", "in_progress", "beta", "shipped")
+#: The words specgen 0.1 used where the corpus uses the new ones (specgen.vocabulary), for a --baseline run
+#: against a revision from before the rename.
+OLD_WORDS = {"shipped": "released", "kind": "type", "passed": "pass", "update_health": "green"}
+NEW_WORDS = {"shipped": "shipped", "kind": "kind", "passed": "passed", "update_health": "on_track"}
 FIB = (1, 2, 3, 5, 8, 13, 20)
 
 
@@ -75,17 +79,20 @@ def _q(text: str) -> str:
     return json.dumps(text)
 
 
-def _feature(rng: random.Random, n: int, total: int, releases: int) -> str:
+def _feature(rng: random.Random, n: int, total: int, releases: int, words: dict[str, str]) -> str:
     fid = f"FEAT-{n}"
     status = STATUSES[n % len(STATUSES)]
-    release = 1 + (n * releases) // (total + 1)
-    horizon = ("now", "next", "later")[min(2, (release - 1) * 3 // releases)]
+    # Shipped work sits in the release that shipped (REL-0); the rest in planned releases, spread by number.
+    release = 0 if status == "shipped" else 1 + (n * releases) // (total + 1)
+    horizon = ("now", "next", "later")[min(2, max(0, release - 1) * 3 // releases)]
     deps = sorted({rng.randint(1, n - 1) for _ in range(rng.randint(0, 2))}) if n > 1 else []
+    if status == "shipped":
+        deps = []  # what shipped did not wait for work still planned (that would be SG308)
     lines = [
         f"id: {fid}",
         f"title: {_q(_sentence(rng, 5)[:-1])}",
         f"summary: {_q(_sentence(rng, 24))}",
-        f"status: {status}",
+        f"status: {words.get(status, status)}",
         f"owner: STK-{1 + n % 6}",
         f"visibility: {'external' if n % 3 else 'internal'}",
         f"horizon: {horizon}",
@@ -94,7 +101,7 @@ def _feature(rng: random.Random, n: int, total: int, releases: int) -> str:
         *(f"  {_sentence(rng, 16)}" for _ in range(6)),
         f"why_now: {_q(_sentence(rng, 20))}",
         # What readers are told once it ships: from its own generator, so the rest of the corpus stays as it was.
-        *([f"release_note: {_q(_sentence(random.Random(-n), 14))}"] if status in ("beta", "released") else []),
+        *([f"release_note: {_q(_sentence(random.Random(-n), 14))}"] if status in ("beta", "shipped") else []),
         f"personas: [PER-{1 + n % 5}, PER-{1 + (n + 2) % 5}]",
         f"objectives: [OBJ-{1 + n % 10}]",
         f"evidence: [EVD-{1 + n % 50}]",
@@ -157,13 +164,13 @@ def _feature(rng: random.Random, n: int, total: int, releases: int) -> str:
                 for line in (f"      - action: {_q(_sentence(rng, 10))}", f"        expected: {_q(_sentence(rng, 12))}")
             ),
             f"    priority: {('high', 'medium', 'low')[t % 3]}",
-            "    type: functional",
+            f"    {words['kind']}: functional",
             f"    automation: {'automated' if t % 2 else 'manual'}",
         ]
         if t % 2:
             lines += [
                 f"    automation_ref: tests/test_feature_{n}.py::test_case_{t}",
-                "    last_result: {status: pass, date: 2026-11-20}",
+                f"    last_result: {{status: {words['passed']}, date: 2026-11-20}}",
             ]
     return "\n".join(lines) + "\n"
 
@@ -182,8 +189,13 @@ markdown_extensions:
 """
 
 
-def generate(out: Path, features: int, *, seed: int = 7) -> None:
-    """Write a complete workspace with ``features`` features into ``out``."""
+def generate(out: Path, features: int, *, seed: int = 7, old_words: bool = False) -> None:
+    """Write a complete workspace with ``features`` features into ``out``.
+
+    ``old_words`` writes the spellings of specgen 0.1 (``released``, ``type``, ``pass``, ``green``) with the
+    same content, for a revision from before :mod:`specgen.vocabulary`.
+    """
+    words = OLD_WORDS if old_words else NEW_WORDS
     rng = random.Random(seed)
     specs = out / "specs"
     releases = max(3, features // 100)
@@ -224,6 +236,10 @@ def generate(out: Path, features: int, *, seed: int = 7) -> None:
             f"id: EVD-{i}\nkind: interview\ndate: 2026-10-{1 + i % 28:02d}\nsource: Customer {i}\n"
             f"summary: {_q(_sentence(rng, 16))}\nquote: {_q(_sentence(rng, 12))}\nimportance: {1 + i % 3}\n",
         )
+    write(
+        "releases/REL-0.yaml",
+        "id: REL-0\nname: '0.9'\nstatus: shipped\ntarget_date: 2026-06-15\ndate_confidence: high\n",
+    )
     for i in range(1, releases + 1):
         month = 1 + (i - 1) % 12
         write(
@@ -232,9 +248,10 @@ def generate(out: Path, features: int, *, seed: int = 7) -> None:
             "date_confidence: medium\n",
         )
     for n in range(1, features + 1):
-        write(f"features/FEAT-{n}.yaml", _feature(rng, n, features, releases))
+        write(f"features/FEAT-{n}.yaml", _feature(rng, n, features, releases, words))
     write(
         "updates/UPD-1.yaml",
-        f"id: UPD-1\ndate: 2026-11-20\nauthor: STK-1\nhealth: green\nheadline: {_q(_sentence(rng, 10))}\n"
+        f"id: UPD-1\ndate: 2026-11-20\nauthor: STK-1\nhealth: {words['update_health']}\n"
+        f"headline: {_q(_sentence(rng, 10))}\n"
         "visibility: external\n",
     )

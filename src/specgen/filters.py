@@ -30,9 +30,6 @@ HEALTH = {
     "off_track": "🔴 off track",
     "done": "✅ done",
     "missed": "⚫ missed",
-    "green": "🟢 green",
-    "amber": "🟠 amber",
-    "red": "🔴 red",
 }
 
 

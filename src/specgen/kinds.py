@@ -19,7 +19,12 @@ Layout (under the specs folder)::
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
+
+from specgen.diagnostics import Pointer
 
 #: Matches a pattern element that stands for every item of a list.
 EACH = "*"
@@ -87,3 +92,22 @@ REFERENCES: tuple[tuple[str, tuple[str, ...], str], ...] = (
     ("update", ("author",), "stakeholder"),
     ("update", ("asks", EACH, "owner"), "stakeholder"),
 )
+
+
+def walk(data: Any, pattern: Sequence[str], prefix: Pointer = ()) -> Iterator[tuple[Pointer, Any]]:
+    """Every (pointer, value) in ``data`` that ``pattern`` selects."""
+    if not pattern:
+        yield prefix, data
+        return
+    head, rest = pattern[0], pattern[1:]
+    if head == EACH:
+        if isinstance(data, list):
+            for i, item in enumerate(data):
+                yield from walk(item, rest, (*prefix, i))
+    elif isinstance(data, dict) and head in data:
+        yield from walk(data[head], rest, (*prefix, head))
+
+
+def natural_key(ident: str) -> tuple[Any, ...]:
+    """Sort FEAT-2 before FEAT-10."""
+    return tuple(int(p) if p.isdigit() else p for p in re.split(r"(\d+)", ident))

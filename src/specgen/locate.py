@@ -25,8 +25,14 @@ from specgen.diagnostics import Diagnostic, Pointer
 from specgen.yamlio import needs_pure
 
 
-def locate_all(diagnostics: Iterable[Diagnostic], texts: Mapping[str, str]) -> list[Diagnostic]:
-    """Fill in line and column for diagnostics that carry only a pointer."""
+def locate_all(
+    diagnostics: Iterable[Diagnostic], texts: Mapping[str, str], old_keys: Mapping[str, tuple[str, ...]] | None = None
+) -> list[Diagnostic]:
+    """Fill in line and column for diagnostics that carry only a pointer.
+
+    ``old_keys`` names, for a key, the older spellings a file may still have
+    (see :mod:`specgen.vocabulary`): a finding about ``title`` lands on ``name``.
+    """
     pending: dict[str, list[Diagnostic]] = defaultdict(list)
     done: list[Diagnostic] = []
     for diagnostic in diagnostics:
@@ -38,15 +44,15 @@ def locate_all(diagnostics: Iterable[Diagnostic], texts: Mapping[str, str]) -> l
             done.append(diagnostic.located(1, 1))
     for path, items in pending.items():
         text = texts[path]
-        root = _compose(text)
+        root = compose(text)
         lines = Lines(text)
         for diagnostic in items:
-            line, column = find(root, diagnostic.pointer, at_key=diagnostic.at_key, lines=lines)
+            line, column = find(root, diagnostic.pointer, at_key=diagnostic.at_key, lines=lines, old_keys=old_keys)
             done.append(diagnostic.located(line, column))
     return done
 
 
-def _compose(text: str) -> Node | None:
+def compose(text: str) -> Node | None:
     try:
         # The same parser the loader used, so that the text composes as it parsed.
         node: Node | None = YAML(typ="safe", pure=needs_pure(text)).compose(text)
@@ -75,7 +81,14 @@ class Lines:
         return (line, mark.index - self._starts[line - 1] + 1)
 
 
-def find(root: Node | None, pointer: Pointer, *, at_key: bool = False, lines: Lines | None = None) -> tuple[int, int]:
+def find(
+    root: Node | None,
+    pointer: Pointer,
+    *,
+    at_key: bool = False,
+    lines: Lines | None = None,
+    old_keys: Mapping[str, tuple[str, ...]] | None = None,
+) -> tuple[int, int]:
     """The 1-based (line, column) of the node at ``pointer``.
 
     When the path cannot be followed to its end (the value is missing), the
@@ -87,7 +100,7 @@ def find(root: Node | None, pointer: Pointer, *, at_key: bool = False, lines: Li
     node: Node = root
     key_node: Node | None = None
     for part in pointer:
-        child = _child(node, part)
+        child = _child(node, part, old_keys or {})
         if child is None:
             key_node = None
             break
@@ -96,7 +109,18 @@ def find(root: Node | None, pointer: Pointer, *, at_key: bool = False, lines: Li
     return lines.position(mark) if lines is not None else (mark.line + 1, mark.column + 1)
 
 
-def _child(node: Node, part: str | int) -> tuple[Node, Node] | None:
+def node_at(root: Node | None, pointer: Pointer, *, at_key: bool = False) -> Node | None:
+    """The node at ``pointer`` (its key's node, with ``at_key``), or ``None`` when the path does not lead to one."""
+    node, key_node = root, None
+    for part in pointer:
+        child = _child(node, part, {}) if node is not None else None
+        if child is None:
+            return None
+        key_node, node = child
+    return key_node if at_key else node
+
+
+def _child(node: Node, part: str | int, old_keys: Mapping[str, tuple[str, ...]]) -> tuple[Node, Node] | None:
     value: Any = node.value
     if isinstance(node, MappingNode):
         for key, child in value:
@@ -104,6 +128,11 @@ def _child(node: Node, part: str | int) -> tuple[Node, Node] | None:
                 isinstance(part, int) and getattr(key, "value", None) == str(part)
             ):
                 return key, child
+        # A key renamed since (see specgen.vocabulary) is found under the old word the file still has.
+        for old in old_keys.get(part, ()) if isinstance(part, str) else ():
+            for key, child in value:
+                if getattr(key, "value", None) == old:
+                    return key, child
         # A key a merge ("<<: *base") brought in is located at the "<<". One level only:
         # a merge can refer to its own mapping, and following merges on would not end.
         for key, child in value:
