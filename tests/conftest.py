@@ -11,6 +11,7 @@ about what users see.
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 from pathlib import Path
 
@@ -34,9 +35,16 @@ def update_goldens(request: pytest.FixtureRequest) -> bool:
     return bool(request.config.getoption("--update-goldens"))
 
 
+#: The day fixture workspaces are checked on: their release dates stay put while the clock moves on, and a
+#: release past its date adds a warning (SG316). The repository's own specs are checked on the real day.
+FIXTURE_TODAY = "2026-06-01"
+
+
 @pytest.fixture
-def basic(tmp_path: Path) -> Path:
-    """A private copy of the valid 'basic' workspace, safe to edit."""
+def basic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A private copy of the valid 'basic' workspace, safe to edit, checked and built on :data:`FIXTURE_TODAY`."""
+    day = dt.datetime.fromisoformat(FIXTURE_TODAY).replace(tzinfo=dt.UTC)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(day.timestamp())))
     target = tmp_path / "basic"
     shutil.copytree(FIXTURES / "valid" / "basic", target, ignore=shutil.ignore_patterns("site"))
     return target

@@ -16,7 +16,7 @@ from click.testing import CliRunner
 
 from specgen.cli import main
 
-from .conftest import FIXTURES, compare_golden
+from .conftest import FIXTURE_TODAY, FIXTURES, compare_golden
 from .test_build import snapshot
 
 INVALID = sorted(p for p in (FIXTURES / "invalid").iterdir() if p.is_dir())
@@ -29,6 +29,8 @@ def test_invalid_fixture(case: Path, tmp_path: Path, update_goldens: bool) -> No
     args = (case / "args.txt").read_text().split() if (case / "args.txt").is_file() else ["check"]
     if args[0] == "build":
         args += ["--site-dir", str(tmp_path / "site")]
+    if "--today" not in args:
+        args += ["--today", FIXTURE_TODAY]
     before = snapshot(case)
 
     result = CliRunner().invoke(main, [*args, "--workspace", str(case)])
@@ -56,6 +58,6 @@ def test_the_corpus_is_broad() -> None:
 
 @pytest.mark.parametrize("case", VALID, ids=[p.name for p in VALID])
 def test_valid_fixture_is_clean(case: Path) -> None:
-    result = CliRunner().invoke(main, ["check", "--strict", "--workspace", str(case)])
+    result = CliRunner().invoke(main, ["check", "--strict", "--today", FIXTURE_TODAY, "--workspace", str(case)])
     assert result.exit_code == 0, result.output
     assert result.output.count("\n") == 1  # the summary line only
