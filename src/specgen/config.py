@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
 from specgen.charset import BIDI_CONTROLS, REFUSED, describe
-from specgen.diagnostics import Diagnostic, did_you_mean
+from specgen.diagnostics import Diagnostic, Pointer, did_you_mean
 from specgen.limits import Limits
 from specgen.loader import parse
 from specgen.locate import locate_all
@@ -45,6 +46,9 @@ class Settings:
     #: The ``--fail-on`` groups (see :data:`specgen.diagnostics.GATES`) whose
     #: warnings fail ``--strict``; the others never do.
     fail_on: frozenset[str] = frozenset()
+    #: Globs, relative to the workspace (``specs/drafts/**``), of YAML files under the
+    #: specs folder that are no specs and are passed over (see :func:`specgen.globs.glob_regex`).
+    ignore: tuple[str, ...] = ()
 
     @classmethod
     def for_workspace(cls, workspace: Path | str = ".", **overrides: Any) -> Settings:
@@ -117,7 +121,7 @@ def _settings(data: dict[str, Any], workspace: Path) -> tuple[dict[str, Any], li
     overrides: dict[str, Any] = {}
     problems: list[Diagnostic] = []
 
-    def problem(message: str, pointer: tuple[str, ...], hint: str | None = None) -> None:
+    def problem(message: str, pointer: Pointer, hint: str | None = None) -> None:
         problems.append(Diagnostic.of("SG403", CONFIG_FILE, message, pointer=pointer, hint=hint))
 
     ceilings = {f.name: getattr(Limits(), f.name) for f in fields(Limits)}
@@ -156,8 +160,12 @@ def _settings(data: dict[str, Any], workspace: Path) -> tuple[dict[str, Any], li
                 overrides["limits"] = Limits(**value)
         elif key == "limits":
             problem("limits must be a mapping of limit names to numbers", (key,))
+        elif key == "ignore":
+            globs = _globs(value, problem)
+            if globs is not None:
+                overrides["ignore"] = globs
         else:
-            known = [*_PATH_KEYS, "strict", "limits"]
+            known = [*_PATH_KEYS, "strict", "limits", "ignore"]
             problems.append(
                 Diagnostic.of(
                     "SG403",
@@ -169,6 +177,44 @@ def _settings(data: dict[str, Any], workspace: Path) -> tuple[dict[str, Any], li
                 )
             )
     return overrides, problems
+
+
+def _globs(value: object, problem: Callable[[str, Pointer, str | None], None]) -> tuple[str, ...] | None:
+    """The ``ignore`` globs, or ``None`` after reporting each one that is not a relative glob (as text)."""
+    example = 'e.g. ignore: ["specs/drafts/**"]'
+    if not isinstance(value, list):
+        problem("ignore must be a list of globs relative to the workspace", ("ignore",), example)
+        return None
+    ok = True
+    for i, glob in enumerate(value):
+        where = ("ignore", i)
+        if isinstance(glob, dict):
+            # The other "ignore": accepting a finding is written on the spec or item it concerns.
+            problem(
+                f"ignore[{i}] must be a glob (text); a finding is accepted on its spec or item instead",
+                where,
+                'write ignore: [{code: SG308, reason: "..."}] in that spec',
+            )
+        elif not isinstance(glob, str) or not glob.strip():
+            problem(f"ignore[{i}] must be a glob (text), not {_what(glob)}", where, example)
+        elif (bad := _unprintable(glob)) is not None:
+            problem(f"ignore[{i}]: the glob contains {describe(bad)}", where, "remove it")
+        elif glob.startswith("/") or ".." in glob.split("/"):
+            problem(f"ignore[{i}]: {glob!r} is not relative to the workspace", where, example)
+        elif "\\" in glob:
+            problem(f"ignore[{i}]: {glob!r} holds a backslash", where, "separate folders with /, as in specs/drafts/**")
+        else:
+            continue
+        ok = False
+    return tuple(value) if ok else None
+
+
+def _what(value: object) -> str:
+    if value is None:
+        return "empty"
+    if isinstance(value, str):
+        return "blank text"
+    return {bool: "true or false", int: "a number", float: "a number", list: "a list"}.get(type(value), "this")
 
 
 def _outside(workspace: Path, path: str) -> tuple[str, str] | None:

@@ -11,9 +11,11 @@ that is a link out of the workspace is one error, not one per file.
 
 from __future__ import annotations
 
+import difflib
 import os
+import re
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,7 +27,8 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from specgen.cache import FileCache, digest
 from specgen.charset import REFUSED, problem
-from specgen.diagnostics import Diagnostic, did_you_mean
+from specgen.diagnostics import Diagnostic
+from specgen.globs import glob_regex
 from specgen.kinds import KIND_BY_FOLDER, PRODUCT, PRODUCT_FILE, PRODUCT_ID, Kind
 from specgen.limits import Limits
 from specgen.locate import Lines
@@ -108,10 +111,16 @@ def load_workspace(
     limits: Limits,
     progress: Progress | None = None,
     cache: FileCache | None = None,
+    *,
+    ignore: Sequence[str] = (),
 ) -> LoadResult:
     """Load every spec below ``specs_dir``; paths are shown relative to ``workspace``.
 
     With a ``cache``, a file whose text was parsed before is not parsed again.
+    ``ignore`` holds globs, relative to the workspace like every path shown
+    (see :func:`glob_regex`): YAML files they match that are not where any
+    spec lives are passed over; any other such file is an error (SG108).
+    A spec's own location is always read: no glob can drop a spec unseen.
     """
     documents: list[Document] = []
     diagnostics: list[Diagnostic] = []
@@ -120,11 +129,16 @@ def load_workspace(
     bound, refused = _specs_folder(specs_dir, workspace)
     if refused is not None:  # one error for the folder, not one per file in it (nor "no product")
         return LoadResult([], [refused], {PRODUCT_ID: PRODUCT})
+    ignored = re.compile("|".join(f"(?:{glob_regex(g)})" for g in ignore)) if ignore else None
     files = list(discover(specs_dir))
     for done, file in enumerate(files, start=1):
         if progress:
             progress("reading", done, len(files))
         shown = shown_path(file, workspace)
+        relative = file.relative_to(specs_dir)
+        kind = kind_of(relative)
+        if kind is None and ignored is not None and ignored.fullmatch(shown):
+            continue  # other YAML the team keeps here on purpose
         if file.is_symlink() and file.is_dir():
             diagnostics.append(
                 Diagnostic.of(
@@ -135,17 +149,22 @@ def load_workspace(
                 )
             )
             continue
-        kind = kind_of(file.relative_to(specs_dir))
         if kind is None:
+            # An error, not a warning: a misfiled spec would otherwise drop out of the site unseen.
+            folder = _misfiled_folder(relative)
             diagnostics.append(
                 Diagnostic.of(
                     "SG108",
                     shown,
-                    "not a spec location; specs live in product.yaml or in "
-                    f"{', '.join(sorted(f + '/' for f in KIND_BY_FOLDER))}",
-                    hint=_folder_hint(file.relative_to(specs_dir)),
+                    "not a spec location, so this file is neither checked nor on the site; specs live in "
+                    f"product.yaml or in {', '.join(sorted(f + '/' for f in KIND_BY_FOLDER))}",
+                    hint=f"did you mean {folder!r}?" if folder else _ignore_hint(relative, specs_dir, workspace),
                 )
             )
+            guess = KIND_BY_FOLDER[folder] if folder else None
+            if guess is not None and file.stem.startswith(f"{guess.prefix}-"):
+                # A spec in the wrong folder still defines its ID: references to it are not a second finding.
+                unreadable[file.stem] = guess
             continue
         doc, problems = load_file(file, shown, kind, yaml, bound, limits, cache)
         diagnostics.extend(problems)
@@ -179,10 +198,21 @@ def shown_path(file: Path, workspace: Path) -> str:
         return file.as_posix()
 
 
-def _folder_hint(relative: Path) -> str | None:
-    if len(relative.parts) >= 2:
-        return did_you_mean(relative.parts[0], KIND_BY_FOLDER)
-    return None
+def _misfiled_folder(relative: Path) -> str | None:
+    """The kind folder a file directly in a near-spelled folder (``feature/``, ``Personas/``) was meant for."""
+    if len(relative.parts) != 2:
+        return None
+    # Closer than "did you mean" elsewhere: a folder is misfiled by a letter or by case (drafts/ is no updates/).
+    folders = {folder.lower(): folder for folder in KIND_BY_FOLDER}
+    close = difflib.get_close_matches(relative.parts[0].lower(), list(folders), n=1, cutoff=0.8)
+    return folders[close[0]] if close else None
+
+
+def _ignore_hint(relative: Path, specs_dir: Path, workspace: Path) -> str:
+    """How to keep a file that is no spec: an ``ignore`` glob for its folder, or for it alone."""
+    specs = shown_path(specs_dir, workspace)
+    glob = f"{specs}/{relative.parts[0]}/**" if len(relative.parts) >= 2 else f"{specs}/{relative.as_posix()}"
+    return f'move it where its kind lives, or, if it is no spec, add to specgen.yaml: ignore: ["{glob}"]'
 
 
 def load_file(
