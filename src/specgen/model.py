@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import re
 import types
 import typing
 from collections.abc import Callable, Iterable
@@ -19,6 +18,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Protocol, TypeVar
 
+from specgen.kinds import natural_key
 from specgen.loader import Document
 from specgen.rules import resolve_requirement
 from specgen.text.fields import mark
@@ -59,6 +59,14 @@ class Product:
 
 
 @dataclass(frozen=True)
+class Measurement:
+    """One past value of a key result, and the day it was measured."""
+
+    date: str
+    value: float
+
+
+@dataclass(frozen=True)
 class KeyResult:
     metric: str
     unit: str
@@ -68,6 +76,15 @@ class KeyResult:
     direction: str
     due: str | None = None
     source: str | None = None
+    #: The day ``current`` was measured; pages show it beside the figure ("40 teams as of 2026-11-20").
+    measured_on: str | None = None
+    #: Earlier measurements; the last by date equals ``current`` and ``measured_on`` (rule SG319).
+    history: list[Measurement] = field(default_factory=list)
+
+    @property
+    def timeline(self) -> list[Measurement]:
+        """The history oldest first, whatever order the spec lists it in."""
+        return sorted(self.history, key=lambda m: m.date)
 
     @property
     def progress(self) -> float:
@@ -86,7 +103,7 @@ class Objective:
     owner: str
     health: str
     key_results: list[KeyResult]
-    description: str | None = None
+    summary: str | None = None
     visibility: str = "internal"
     source: str = ""
 
@@ -180,7 +197,7 @@ class TestCase:
     preconditions: list[str] = field(default_factory=list)
     steps: list[Step] = field(default_factory=list)
     priority: str = "medium"
-    type: str = "functional"
+    kind: str = "functional"
     automation: str = "manual"
     automation_ref: str | None = None
     last_result: LastResult | None = None
@@ -289,7 +306,7 @@ class Release:
 
 @dataclass(frozen=True)
 class Option:
-    name: str
+    title: str
     pros: list[str] = field(default_factory=list)
     cons: list[str] = field(default_factory=list)
 
@@ -486,11 +503,6 @@ Identified = TypeVar("Identified", bound=_HasId)
 def _by_id(items: Iterable[Identified]) -> dict[str, Identified]:
     """Index by ID, in natural ID order (FEAT-2 before FEAT-10)."""
     return {item.id: item for item in sorted(items, key=lambda i: natural_key(i.id))}
-
-
-def natural_key(ident: str) -> tuple[Any, ...]:
-    """Sort FEAT-2 before FEAT-10."""
-    return tuple(int(p) if p.isdigit() else p for p in re.split(r"(\d+)", ident))
 
 
 def _feature(doc: Document) -> Feature:

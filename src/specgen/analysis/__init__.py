@@ -1,18 +1,22 @@
 """Analyze: the figures PMs need, computed from the model, never stored.
 
-Rankings follow DOMAIN.md: absolute scores (not rescaled against other items,
-so a diff in git means something), deterministic ties (higher cost of delay
-first, then natural ID order), and an item missing an input is listed as
-unscorable with the missing inputs named; nothing is guessed.
+:mod:`~specgen.analysis.ranking` ranks the backlog (DOMAIN.md's frameworks),
+:mod:`~specgen.analysis.headlines` computes each page's headline numbers, and
+:class:`Analysis` gathers what the templates show: coverage, the roadmap's
+lanes, releases, risks, decisions.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
 
+from specgen.analysis import headlines
+from specgen.analysis.headlines import MustGaps, ResultCounts
+from specgen.analysis.ranking import FRAMEWORKS, BacklogRow, Ranking, Sequencing, rank, total_cost_of_delay
+from specgen.kinds import natural_key
 from specgen.model import (
     Decision,
     Feature,
@@ -22,12 +26,21 @@ from specgen.model import (
     TestCase,
     Update,
     Workspace,
-    natural_key,
 )
-from specgen.rules import PLANNED_OR_LATER
+
+__all__ = [
+    "AUDIENCES",
+    "AUDIENCE_TITLES",
+    "FRAMEWORKS",
+    "HORIZONS",
+    "INLINE_LIMIT",
+    "Analysis",
+    "rank",
+    "total_cost_of_delay",
+]
 
 #: Features that are still to be built, and so are ranked on the backlog.
-OPEN_STATUSES = ("idea", "discovery", "planned", "in_progress", "beta")
+OPEN_STATUSES = headlines.OPEN
 HORIZONS = ("now", "next", "later")
 AUDIENCES = ("exec", "engineering", "sales_marketing", "support", "customer")
 AUDIENCE_TITLES = {
@@ -37,135 +50,6 @@ AUDIENCE_TITLES = {
     "support": "Support",
     "customer": "Customers",
 }
-#: Two ranks further apart than this are flagged as a disagreement.
-DISAGREEMENT_PLACES = 2
-
-
-@dataclass(frozen=True)
-class Score:
-    feature: Feature
-    value: float | None
-    missing: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class Framework:
-    """One prioritization framework: how to score a feature, and what it needs."""
-
-    key: str
-    title: str
-    formula: str
-    score: Callable[[Feature], Score]
-
-
-def _cd3(f: Feature) -> Score:
-    s = f.scoring
-    missing = tuple(
-        n for n, v in (("cost_of_delay", s.cost_of_delay), ("duration_weeks", s.duration_weeks)) if v is None
-    )
-    if missing or s.cost_of_delay is None or s.duration_weeks is None:
-        return Score(f, None, missing)
-    return Score(f, s.cost_of_delay / s.duration_weeks)
-
-
-def _wsjf(f: Feature) -> Score:
-    w = f.scoring.wsjf
-    if w is None:
-        return Score(f, None, ("wsjf",))
-    return Score(f, (w.business_value + w.time_criticality + w.risk_reduction) / w.job_size)
-
-
-def _rice(f: Feature) -> Score:
-    r = f.scoring.rice
-    if r is None:
-        return Score(f, None, ("rice",))
-    return Score(f, r.reach * r.impact * (r.confidence / 100) / r.effort)
-
-
-def _ice(f: Feature) -> Score:
-    i = f.scoring.ice
-    if i is None:
-        return Score(f, None, ("ice",))
-    return Score(f, float(i.impact * i.confidence * i.ease))
-
-
-FRAMEWORKS: tuple[Framework, ...] = (
-    Framework("cd3", "CD3", "cost of delay / duration (weeks)", _cd3),
-    Framework("wsjf", "WSJF", "(business value + time criticality + risk reduction) / job size", _wsjf),
-    Framework("rice", "RICE", "reach x impact x confidence / effort", _rice),
-    Framework("ice", "ICE", "impact x confidence x ease (product)", _ice),
-)
-
-
-def _tie_key(f: Feature) -> tuple[float, tuple[object, ...]]:
-    return (-(f.scoring.cost_of_delay or 0.0), natural_key(f.id))
-
-
-@dataclass(frozen=True)
-class Ranking:
-    framework: Framework
-    ranked: list[Score]
-    unscorable: list[Score]
-
-    @cached_property
-    def rank_of(self) -> dict[str, int]:
-        return {s.feature.id: i for i, s in enumerate(self.ranked, start=1)}
-
-
-def rank(features: Iterable[Feature], framework: Framework) -> Ranking:
-    """Rank by descending score; ties by higher cost of delay, then ID."""
-    scores = [framework.score(f) for f in features]
-    ranked = sorted((s for s in scores if s.value is not None), key=lambda s: (-(s.value or 0.0), *_tie_key(s.feature)))
-    unscorable = sorted((s for s in scores if s.value is None), key=lambda s: natural_key(s.feature.id))
-    return Ranking(framework, ranked, unscorable)
-
-
-@dataclass(frozen=True)
-class BacklogRow:
-    feature: Feature
-    scores: dict[str, float | None]
-    ranks: dict[str, int | None]
-
-    @property
-    def disagreement(self) -> bool:
-        """The frameworks rank this item more than DISAGREEMENT_PLACES apart."""
-        return self.spread is not None and self.spread > DISAGREEMENT_PLACES
-
-    @property
-    def complete(self) -> bool:
-        """Every framework could score this item."""
-        return all(v is not None for v in self.scores.values())
-
-    @property
-    def spread(self) -> int | None:
-        """How many places apart the highest and lowest rank are; None with fewer than two ranks."""
-        known = [r for r in self.ranks.values() if r is not None]
-        return max(known) - min(known) if len(known) > 1 else None
-
-
-@dataclass(frozen=True)
-class Sequencing:
-    """Total cost of delay of doing the work in one order versus CD3 order."""
-
-    current_order: list[Feature]
-    cd3_order: list[Feature]
-    current_total: float
-    cd3_total: float
-
-    @property
-    def saving(self) -> float:
-        return self.current_total - self.cd3_total
-
-
-def total_cost_of_delay(order: Sequence[Feature]) -> float:
-    """Sum over items of cost of delay x the week the item completes."""
-    week, total = 0.0, 0.0
-    for f in order:
-        week += f.scoring.duration_weeks or 0.0
-        total += (f.scoring.cost_of_delay or 0.0) * week
-    return total
-
-
 #: Pages that gather features (briefs, the test-case list) spell out each
 #: feature's details up to this many features per section; past it they give
 #: one row per feature, linked to its page. A brief of 500 features' requirements
@@ -177,13 +61,18 @@ INLINE_LIMIT = 25
 class Coverage:
     requirements: int
     covered: int
+    #: Must requirements without a test case in planned-or-later features (SG307's scope).
     untested_musts: list[str]
+    #: Every Must requirement without a test case, by what its feature's status means.
+    gaps: MustGaps
     tests: int
     orphan_tests: list[str]
     automated: int
     passed: int
     failed: int
     skipped: int
+    #: Test cases whose last run ended in an error, without a verdict.
+    errors: int
     #: Test cases whose last result is not_run, or that have none yet.
     not_run: int
 
@@ -196,9 +85,14 @@ class Coverage:
         return 100.0 * self.automated / self.tests if self.tests else 0.0
 
     @property
+    def results(self) -> ResultCounts:
+        """The result counts as one value (what the headlines and pages word)."""
+        return ResultCounts(self.passed, self.failed, self.errors, self.skipped, self.not_run)
+
+    @property
     def pass_rate(self) -> float | None:
-        ran = self.passed + self.failed
-        return 100.0 * self.passed / ran if ran else None
+        """Percent of the tests that ran (passed, failed or error) that passed; ``None`` when none ran."""
+        return self.results.pass_rate
 
 
 @dataclass(frozen=True)
@@ -254,27 +148,43 @@ class Analysis:
         by_req = ws.tests_by_requirement
         features = list(features)
         requirements = [r.uid for f in features for r in f.requirements]
-        # The same scope as rule SG307: Must requirements of planned-or-later work.
-        musts = [
-            r.uid
-            for f in features
-            if f.status in PLANNED_OR_LATER
-            for r in f.requirements
-            if r.priority == "must" and not by_req.get(r.uid)
-        ]
-        results = [c.last_result.status for c in cases if c.last_result]
+        # The same scope as rule SG307 (Must requirements of planned-or-later work), with the rest kept
+        # beside it so that a page can say what the count leaves out.
+        gaps = headlines.must_gaps(ws, features)
+        results = headlines.result_counts(cases)
         return Coverage(
             requirements=len(requirements),
             covered=sum(1 for uid in requirements if by_req.get(uid)),
-            untested_musts=musts,
+            untested_musts=list(gaps.counted),
+            gaps=gaps,
             tests=len(cases),
             orphan_tests=[c.id for c in cases if not any(v in ws.requirements for v in c.verifies)],
             automated=sum(1 for c in cases if c.automation == "automated"),
-            passed=results.count("pass"),
-            failed=results.count("fail"),
-            skipped=results.count("skip"),
-            not_run=len(cases) - results.count("pass") - results.count("fail") - results.count("skip"),
+            passed=results.passed,
+            failed=results.failed,
+            skipped=results.skipped,
+            errors=results.error,
+            not_run=results.not_run,
         )
+
+    @cached_property
+    def headline_test_cases(self) -> headlines.TestCasesHeadline:
+        """The figures that lead the test-cases page (:func:`specgen.analysis.headlines.for_test_cases`)."""
+        return headlines.for_test_cases(self.ws)
+
+    @cached_property
+    def headline_engineering(self) -> headlines.EngineeringHeadline:
+        """The figures of the engineering brief's coverage gaps (:func:`headlines.for_engineering_brief`)."""
+        return headlines.for_engineering_brief(self.ws)
+
+    @cached_property
+    def headline_home(self) -> headlines.HomeHeadline:
+        """The home page's "At a glance" figures (:func:`specgen.analysis.headlines.for_home`)."""
+        return headlines.for_home(self.ws)
+
+    def results_of(self, cases: Iterable[TestCase]) -> ResultCounts:
+        """The result counts of some test cases (a feature's own, on its page)."""
+        return headlines.result_counts(cases)
 
     @cached_property
     def untested_by_feature(self) -> list[tuple[Feature, list[str]]]:
@@ -302,19 +212,33 @@ class Analysis:
         return sum(1 for r in feature.requirements if by_req.get(r.uid)), len(feature.requirements)
 
     def by_horizon(self, features: Iterable[Feature] | None = None) -> dict[str, list[Feature]]:
-        """Features on each horizon (won't-do and released work left out)."""
+        """Features on each horizon (won't-do and shipped work left out)."""
         pool = self.ws.features.values() if features is None else features
         return {h: [f for f in pool if f.horizon == h and f.status in OPEN_STATUSES] for h in HORIZONS}
 
     def lanes(self, horizon: str) -> list[tuple[Objective | None, list[Feature]]]:
-        """Features of a horizon grouped by the first objective they serve."""
+        """Features of a horizon grouped by objective, a feature under each objective it serves.
+
+        A feature that serves two objectives is listed under both (pages mark
+        it shared, see :meth:`also_serves`), so that each objective's lane
+        shows all the work that moves it. Features that serve no objective
+        the view knows (none, or only internal ones on a public view) share
+        the lane without an objective.
+        """
         groups: dict[str, list[Feature]] = {}
         for f in self.by_horizon()[horizon]:
-            groups.setdefault(f.objectives[0] if f.objectives else "", []).append(f)
+            known = [o for o in dict.fromkeys(f.objectives) if o in self.ws.objectives]
+            for key in known or [""]:
+                groups.setdefault(key, []).append(f)
         return [
             (self.ws.objectives.get(k), v)
             for k, v in sorted(groups.items(), key=lambda kv: (kv[0] == "", natural_key(kv[0])))
         ]
+
+    def also_serves(self, feature: Feature, objective: Objective | None) -> list[str]:
+        """The other objectives ``feature`` serves, beside ``objective`` (its lane): the mark of shared work."""
+        here = objective.id if objective else ""
+        return [o for o in dict.fromkeys(feature.objectives) if o != here and o in self.ws.objectives]
 
     @cached_property
     def releases(self) -> list[Release]:
@@ -371,7 +295,7 @@ class Analysis:
         return [
             self.ws.features[d]
             for d in feature.depends_on
-            if d in self.ws.features and self.ws.features[d].status not in ("released",)
+            if d in self.ws.features and self.ws.features[d].status not in ("shipped",)
         ]
 
     def dependents(self, feature: Feature) -> list[Feature]:
