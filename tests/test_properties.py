@@ -43,9 +43,8 @@ import specgen
 from specgen.charset import BIDI_CONTROLS
 from specgen.diagnostics import RULES, Diagnostic, Pointer, Severity
 from specgen.escape import escape_inline
-from specgen.kinds import KIND_BY_FOLDER, REFERENCES
+from specgen.kinds import KIND_BY_FOLDER, REFERENCES, walk
 from specgen.render import render_site
-from specgen.rules import walk
 from specgen.schema import schema_texts
 from specgen.yamlio import make_yaml
 

@@ -62,7 +62,8 @@ def test_without_any_status_update_no_brief_tells_the_author_to_write_one(basic:
 def test_a_shipped_item_never_repeats_its_title_as_its_description(basic: Path) -> None:
     feature = basic / "specs/features/FEAT-1.yaml"
     edit(feature, "summary: See the quarter at a glance.\n", "")
-    edit(feature, "status: planned", "status: released")
+    edit(feature, "status: planned", "status: shipped")
+    edit(basic / "specs/releases/REL-1.yaml", "status: planned", "status: shipped")  # else SG314: not shipped yet
     rendered = pages(basic)
     assert_reader_terms(rendered)
     customer = rendered["briefs/customer.md"]
@@ -75,7 +76,8 @@ def test_a_shipped_item_never_repeats_its_title_as_its_description(basic: Path) 
 
 
 def test_support_changed_behaviour_shows_release_notes_never_the_problem(basic: Path) -> None:
-    edit(basic / "specs/features/FEAT-1.yaml", "status: planned", "status: released")
+    edit(basic / "specs/features/FEAT-1.yaml", "status: planned", "status: shipped")
+    edit(basic / "specs/releases/REL-1.yaml", "status: planned", "status: shipped")  # else SG314: not shipped yet
     rendered = pages(basic)
     support = rendered["briefs/support.md"]
     # No release note anywhere: nothing to say about what changed, so the section is left out.
@@ -85,13 +87,13 @@ def test_support_changed_behaviour_shows_release_notes_never_the_problem(basic: 
 
     edit(
         basic / "specs/features/FEAT-1.yaml",
-        "status: released",
-        "status: released\nrelease_note: Plans now show on a time axis by release.",
+        "status: shipped",
+        "status: shipped\nrelease_note: Plans now show on a time axis by release.",
     )
     rendered = pages(basic)
     support = rendered["briefs/support.md"]
     section = support.split("## Changed behaviour\n", 1)[1].split("\n## ", 1)[0]
-    assert section.strip() == "- [FEAT-1 Timeline view](../features/FEAT-1.md) (Released): " + (
+    assert section.strip() == "- [FEAT-1 Timeline view](../features/FEAT-1.md) (Shipped): " + (
         "Plans now show on a time axis by release."
     )
     assert "Leads cannot see" not in support

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import posixpath
+from datetime import date
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -18,7 +19,7 @@ from specgen.escape import _escape_lines, code, escape_inline, paragraphs
 from specgen.filters import relative
 from specgen.render import RenderError, render_site
 
-from .conftest import FIXTURES, compare_golden
+from .conftest import FIXTURE_TODAY, FIXTURES, compare_golden
 from .test_schema import edit
 
 HOSTILE = {
@@ -172,7 +173,7 @@ def test_templates_cannot_change_the_model(tmp_path: Path, basic: Path) -> None:
 def test_rendered_pages_match_goldens(update_goldens: bool) -> None:
     result = check(FIXTURES / "valid" / "basic")
     assert result.workspace is not None
-    pages, _ = render_site(result.workspace, None)
+    pages, _ = render_site(result.workspace, None, today=date.fromisoformat(FIXTURE_TODAY))
     golden = Path(__file__).parent / "golden" / "basic"
     for path, text in pages.items():
         compare_golden(golden / path, text, update_goldens)

@@ -26,8 +26,9 @@ def test_dangling_reference(basic: Path) -> None:
     edit(basic / "specs/features/FEAT-1.yaml", "personas: [PER-1]", "personas: [PER-1, PER-2]")
     edit(basic / "specs/decisions/DEC-1.yaml", "features: [FEAT-1]", "features: [FEAT-11]")
     assert messages(basic) == [
-        "specs/decisions/DEC-1.yaml:7:12: error[SG303]: 'FEAT-11' names no known feature (did you mean 'FEAT-1'?)",
-        "specs/features/FEAT-1.yaml:10:19: error[SG303]: 'PER-2' names no known persona (did you mean 'PER-1'?)",
+        "specs/decisions/DEC-1.yaml:7:12: error[SG303]: 'FEAT-11' names no known feature "
+        "(the features are FEAT-1, FEAT-2)",
+        "specs/features/FEAT-1.yaml:10:19: error[SG303]: 'PER-2' names no known persona (the only persona is PER-1)",
     ]
 
 
@@ -98,10 +99,10 @@ def test_an_id_with_a_final_newline_is_refused_once(basic: Path) -> None:
     edit(basic / "specs/features/FEAT-2.yaml", "id: FEAT-2", 'id: "FEAT-2\\n"')
     edit(basic / "specs/features/FEAT-1.yaml", "\nowner: STK-2", '\nowner: "STK-2\\n"')
     assert messages(basic) == [
-        "specs/features/FEAT-1.yaml:5:8: error[SG206]: owner: 'STK-2\\n' does not have the expected form "
-        "(expected an ID like STK-1)",
-        "specs/features/FEAT-2.yaml:1:5: error[SG206]: id: 'FEAT-2\\n' does not have the expected form "
-        "(expected an ID like FEAT-1)",
+        "specs/features/FEAT-1.yaml:5:8: error[SG206]: owner: 'STK-2\\n' does not have the expected form: "
+        "it ends with a line break (write 'STK-2')",
+        "specs/features/FEAT-2.yaml:1:5: error[SG206]: id: 'FEAT-2\\n' does not have the expected form: "
+        "it ends with a line break (write 'FEAT-2')",
     ]
 
 
@@ -173,8 +174,9 @@ def test_test_case_ids_differing_only_in_case_collide(basic: Path) -> None:
     edit(basic / "specs/features/FEAT-1.yaml", "id: TC-1", "id: TC-A")
     add_test_case(basic / "specs/features/FEAT-2.yaml", "TC-a")
     assert messages(basic) == [
-        "specs/features/FEAT-2.yaml:12:9: error[SG301]: test case ID 'TC-a' is already used in "
-        "specs/features/FEAT-1.yaml"
+        "specs/features/FEAT-2.yaml:12:9: error[SG301]: test case ID 'TC-a' differs only in case from 'TC-A' in "
+        "specs/features/FEAT-1.yaml: the same test case spelled two ways (merge them, or give one a new ID: "
+        "IDs that differ only in case share one anchor on the site)"
     ]
 
 
@@ -196,7 +198,7 @@ def test_no_customer_warning_when_the_customer_brief_shows_no_feature(basic: Pat
 
 def test_internal_brief_left_out_of_the_updates_is_a_located_warning(basic: Path) -> None:
     # UPD-1 addressed every brief; now it reaches only the executives, and STK-2 reads the engineering brief.
-    edit(basic / "specs/updates/UPD-1.yaml", "health: amber", "audiences: [exec]\nhealth: amber")
+    edit(basic / "specs/updates/UPD-1.yaml", "health: at_risk", "audiences: [exec]\nhealth: at_risk")
     assert messages(basic) == [
         "specs/stakeholders/STK-2.yaml:4:11: warning[SG312]: STK-2 reads the engineering brief, but no status "
         "update is addressed to engineering, so the brief has no headline (add a status update under "
@@ -212,7 +214,8 @@ def test_a_workspace_without_any_status_update_gets_no_update_warnings(basic: Pa
 
 
 def test_shipped_features_without_a_release_note_are_located_warnings(basic: Path) -> None:
-    edit(basic / "specs/features/FEAT-1.yaml", "status: planned", "status: released")
+    edit(basic / "specs/features/FEAT-1.yaml", "status: planned", "status: shipped")
+    edit(basic / "specs/releases/REL-1.yaml", "status: planned", "status: shipped")  # else SG314: not shipped yet
     add_feature(basic, "FEAT-3")
     edit(basic / "specs/features/FEAT-3.yaml", "status: idea", "status: beta")
     assert messages(basic) == [
@@ -228,8 +231,9 @@ def test_a_release_note_silences_the_warning(basic: Path) -> None:
     edit(
         basic / "specs/features/FEAT-1.yaml",
         "status: planned",
-        "status: released\nrelease_note: The timeline is live.",
+        "status: shipped\nrelease_note: The timeline is live.",
     )
+    edit(basic / "specs/releases/REL-1.yaml", "status: planned", "status: shipped")
     assert messages(basic) == []
 
 
@@ -237,8 +241,9 @@ def test_a_shipped_feature_without_summary_or_note_shows_only_its_title(basic: P
     edit(
         basic / "specs/features/FEAT-1.yaml",
         "summary: See the quarter at a glance.\nstatus: planned",
-        "status: released",
+        "status: shipped",
     )
+    edit(basic / "specs/releases/REL-1.yaml", "status: planned", "status: shipped")
     assert messages(basic) == [
         "specs/features/FEAT-1.yaml:5:1: warning[SG313]: FEAT-1 has shipped to customers without a release_note: "
         "the customer brief shows only its title, and the support brief cannot say what changed "

@@ -3,7 +3,8 @@
 What is cached for a spec file is a pure function of its text, its kind, the
 read limits and what :mod:`specgen.fingerprint` covers (specgen's own code and
 schemas, the versions of the parsing and validating libraries, the Python):
-the parsed data, the parse problems, and the schema and placeholder problems.
+the parsed data, the parse problems, and the schema and placeholder problems
+with the top-level keys they break.
 The cache can therefore never hide an error: a file whose text changed has a
 new key, a changed specgen or library makes a new key for every file, and the
 rules that span files run on every check, over every file, cached or not.
@@ -36,7 +37,8 @@ from specgen.fingerprint import fingerprint
 from specgen.limits import Limits
 
 Parsed = tuple[dict[str, Any] | None, list[Diagnostic]]
-Checked = tuple[list[Diagnostic], bool]
+#: A file's schema problems and its broken top-level keys (see :mod:`specgen.rules.valid`).
+Checked = tuple[list[Diagnostic], frozenset[str]]
 #: A file's Markdown fields that took rendering: (index among the file's Markdown fields, block HTML,
 #: inline HTML, the spec IDs found with their lines). Fields plain enough to need no rendering are left out.
 RenderedTexts = list[tuple[int, str, str, list[tuple[str, int]]]]
@@ -55,9 +57,15 @@ def digest(kind: str, text: str) -> str:
     return hashlib.blake2b(f"{kind}\0{text}".encode(), digest_size=20).hexdigest()
 
 
+#: The shape of the entries this module writes. The fingerprint already changes with specgen's code, but an
+#: entry's shape is a promise between runs of this module: bump this when it changes, so that no other
+#: version's entries are even read (2: "checked" holds the broken top-level keys, not a bool).
+FORMAT = 2
+
+
 def cache_key(limits: Limits) -> str:
     """The key every shard of a cache carries: what decides any file's results besides the file."""
-    return hashlib.blake2b(f"{fingerprint()}\0{limits!r}".encode(), digest_size=20).hexdigest()
+    return hashlib.blake2b(f"{FORMAT}\0{fingerprint()}\0{limits!r}".encode(), digest_size=20).hexdigest()
 
 
 #: How many files a workspace's cache is split into.
@@ -147,15 +155,15 @@ class FileCache:
         entry = self._entry(path, key)
         if entry is None or "checked" not in entry:
             return None
-        problems, valid = entry["checked"]
-        return [Diagnostic.from_data(p) for p in problems], valid
+        problems, broken = entry["checked"]
+        return [Diagnostic.from_data(p) for p in problems], frozenset(broken)
 
     def store_checked(self, path: str, key: str, result: Checked) -> None:
         """Remember a file's schema check result (after its parse result)."""
-        problems, valid = result
+        problems, broken = result
         entry = self.new.get(path, {"digest": key})
         if entry.get("digest") == key:  # a new entry: the last run's may be shared with what it read
-            self.new[path] = {**entry, "checked": [[p.to_data() for p in problems], valid]}
+            self.new[path] = {**entry, "checked": [[p.to_data() for p in problems], sorted(broken)]}
 
     def rendered(self, path: str, key: str) -> RenderedTexts | None:
         """The rendered Markdown fields of a file whose text has digest ``key``, if cached."""
@@ -244,7 +252,8 @@ def _valid_entry(entry: object, path: str, key: str) -> bool:
             isinstance(checked, list)
             and len(checked) == 2
             and _valid_problems(checked[0], path)
-            and isinstance(checked[1], bool)
+            and isinstance(checked[1], list)
+            and all(isinstance(key, str) for key in checked[1])
         ):
             return False
     return True
@@ -289,6 +298,7 @@ def _valid_diagnostic(plain: object, path: str) -> bool:
         and all(isinstance(part, str) or _count(part) for part in plain["pointer"])
         and (plain["hint"] is None or isinstance(plain["hint"], str))
         and isinstance(plain["at_key"], bool)
+        and plain["suppressed_by"] is None  # per-file findings are cached before any ignore entry applies
     )
 
 

@@ -13,16 +13,20 @@ from functools import cached_property
 from pathlib import Path
 
 from specgen.cache import FileCache
+from specgen.comments import cut_texts
 from specgen.config import Settings, read_config
 from specgen.diagnostics import RULES, Diagnostic, Severity, sort_diagnostics
 from specgen.loader import Document, Progress, load_workspace
 from specgen.locate import locate_all
 from specgen.model import Workspace, build_workspace
 from specgen.rules import check_rules
+from specgen.rules.valid import Valid
 from specgen.schema import check_document
 from specgen.siteconfig import check_site_config, trusted_by_environment
+from specgen.suppress import suppress
 from specgen.template_files import template_problems
 from specgen.text.checks import check_texts, known_ids
+from specgen.vocabulary import OLD_KEYS, modernized
 
 
 @dataclass(frozen=True)
@@ -34,6 +38,9 @@ class CheckResult:
     diagnostics: list[Diagnostic]
     #: How many spec files were read, broken ones included.
     files: int = 0
+    #: Warnings accepted by an ``ignore`` entry, each with its reason in
+    #: ``suppressed_by`` (see :mod:`specgen.suppress`); they fail nothing.
+    suppressed: list[Diagnostic] = dataclasses.field(default_factory=list)
 
     @cached_property
     def workspace(self) -> Workspace | None:
@@ -118,9 +125,11 @@ def check(
         files: FileCache | None = cache
     else:
         files = FileCache(settings.workspace, settings.limits) if cache else None
-    loaded = load_workspace(settings.specs_dir, settings.workspace, settings.limits, progress, files)
-    diagnostics = [*config_problems, *loaded.diagnostics]
-    valid: list[Document] = []
+    loaded = modernized(
+        load_workspace(settings.specs_dir, settings.workspace, settings.limits, progress, files, ignore=settings.ignore)
+    )
+    diagnostics = [*config_problems, *loaded.diagnostics, *cut_texts(loaded.documents)]
+    valid: list[Valid] = []
     for done, document in enumerate(loaded.documents, start=1):
         if progress:
             progress("checking", done, len(loaded.documents))
@@ -129,17 +138,18 @@ def check(
             checked = check_document(document)
             if files:
                 files.store_checked(document.path, document.digest, checked)
-        problems, shape_ok = checked
+        problems, broken = checked
         diagnostics.extend(problems)
-        if shape_ok:
-            valid.append(document)
-    text_problems = check_texts(valid, files, known_ids(loaded.documents))
+        # Every document, with the top-level keys its schema errors break: the rules read the rest.
+        valid.append(Valid.of(document, broken))
+    text_problems = check_texts([v.document for v in valid if v.whole], files, known_ids(loaded.documents))
     if files:
         files.save()
-    diagnostics.extend(check_rules(loaded.documents, valid, loaded.unreadable))
+    diagnostics.extend(check_rules(loaded.documents, valid, loaded.unreadable, today=settings.today))
     diagnostics.extend(text_problems)
     diagnostics.extend(check_site_config(settings))
     diagnostics.extend(template_problems(settings.templates_dir, settings.workspace, settings.limits.max_file_bytes))
     texts = {d.path: d.text for d in loaded.documents}
-    diagnostics = sort_diagnostics(locate_all(diagnostics, texts))
-    return CheckResult(settings, loaded.documents, diagnostics, loaded.files)
+    diagnostics = sort_diagnostics(locate_all(diagnostics, texts, OLD_KEYS))
+    diagnostics, suppressed = suppress(loaded.documents, diagnostics)
+    return CheckResult(settings, loaded.documents, diagnostics, loaded.files, suppressed)

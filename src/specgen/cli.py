@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import sys
 import traceback
+from collections import Counter
 from collections.abc import Callable
 from datetime import datetime
 from functools import wraps
@@ -153,7 +154,7 @@ class TerminalProgress:
 
 
 def _report(result: CheckResult, output_format: str) -> None:
-    click.echo(REPORTERS[output_format](result.diagnostics, result.files), nl=False)
+    click.echo(REPORTERS[output_format](result.diagnostics, result.files, result.suppressed), nl=False)
 
 
 def _require_workspace(workspace: Path) -> None:
@@ -259,6 +260,39 @@ def serve_command(workspace: Path, dev_addr: str, trust_mkdocs_config: bool) -> 
 
     _require_workspace(workspace)
     sys.exit(serve(workspace, dev_addr=dev_addr, trust_mkdocs_config=trust_mkdocs_config or None))
+
+
+@main.command("migrate")
+@_workspace_option
+@click.option(
+    "--check",
+    "check_only",
+    is_flag=True,
+    default=False,
+    help="Write nothing; exit 1 if any file still uses an old word (for CI).",
+)
+@_guarded
+def migrate_command(workspace: Path, check_only: bool) -> None:
+    """Rewrite old spellings of keys and values (SG208) in the spec files, keeping comments and layout."""
+    from specgen.vocabulary.migrate import migrate
+
+    _require_workspace(workspace)
+    settings, problems = resolve_settings(workspace)
+    for problem in problems:
+        click.echo(str(problem), err=True)
+    results = migrate(settings, write=not check_only)
+    for result in results:
+        counted = Counter(f"{w.old} -> {w.new}" for w in result.words)
+        changes = ", ".join(f"{n} x {change}" if n > 1 else change for change, n in counted.items())
+        if result.problem:
+            click.echo(f"{result.path}: not rewritten: {result.problem} ({changes})")
+        else:
+            click.echo(f"{result.path}: {'would rewrite' if check_only else 'rewrote'} {changes}")
+    stuck = [r for r in results if r.problem]
+    done = len(results) - len(stuck)
+    verb = "would be rewritten" if check_only else "rewritten"
+    click.echo(f"{done} file{'s' if done != 1 else ''} {verb}, {len(stuck)} left for a hand edit", err=True)
+    sys.exit(EXIT_FINDINGS if stuck or (check_only and results) or problems else EXIT_CLEAN)
 
 
 @main.command("schema")

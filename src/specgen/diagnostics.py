@@ -11,11 +11,12 @@ severity and a one-line summary; the site's rule reference is rendered from it.
 
 from __future__ import annotations
 
-import difflib
 import enum
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
+
+from specgen import suggest
 
 Pointer = tuple[str | int, ...]
 
@@ -78,7 +79,7 @@ RULES: dict[str, Rule] = _rules(
     Rule("SG204", E, "A value is not one of the allowed values."),
     Rule("SG205", E, "A value is not in the expected format (date, URL, ...)."),
     Rule("SG206", E, "A value breaks a schema constraint (pattern, range, length, ...)."),
-    Rule("SG207", E, "A value is a placeholder (TBD, TODO, yyyy-mm-dd, ...), not real content."),
+    Rule("SG207", E, "A value is a placeholder (TBD, `<name>`, STK-TBD, 0.0, a template's title ...), not real content."),
     Rule("SG208", W, "A key or value uses an old spelling; `specgen migrate` writes the new one.", DEPRECATED),
     # SG3xx: across files
     Rule("SG301", E, "Two specs have the same ID."),
@@ -94,10 +95,10 @@ RULES: dict[str, Rule] = _rules(
     Rule("SG311", W, "A spec ID written in Markdown text names no known spec."),
     Rule("SG312", W, "A brief that has readers has no status update addressed to them."),
     Rule("SG313", W, "A shipped feature has no release note, so the briefs cannot say what changed."),
-    Rule("SG314", E, "A feature marked shipped is in a release that has not shipped."),
-    Rule("SG315", E, "A feature that is not finished is in a release marked shipped."),
-    Rule("SG316", W, "A release is past its target date and has not shipped.", STALE),
-    Rule("SG317", E, "An `ignore` entry cannot apply: an unknown code, an error's code, or no reason."),
+    Rule("SG314", E, "A feature marked shipped is in a release that is planned, slipped or cancelled."),
+    Rule("SG315", E, "A feature that is an idea, in discovery, planned or in progress is in a release marked shipped."),
+    Rule("SG316", W, "A release is past its target date and has neither shipped nor been cancelled.", STALE),
+    Rule("SG317", E, "An `ignore` entry cannot apply: an unknown code, the code of an error, or SG318."),
     Rule("SG318", W, "An `ignore` entry matches no finding."),
     Rule("SG319", E, "A key result's history disagrees with its current value or its date."),
     # SG4xx: building
@@ -127,6 +128,9 @@ class Diagnostic:
     hint: str | None = None
     #: Point at the key of the last pointer element rather than its value.
     at_key: bool = field(default=False, compare=False)
+    #: The reason of the ``ignore`` entry that accepted this warning; ``None``
+    #: for a finding that stands (see :mod:`specgen.suppress`).
+    suppressed_by: str | None = None
 
     @classmethod
     def of(
@@ -185,9 +189,8 @@ def sort_diagnostics(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
 
 
 def did_you_mean(word: str, candidates: Sequence[str] | Iterable[str]) -> str | None:
-    """A "did you mean ..." hint when one candidate is close to ``word``."""
-    matches = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
-    return f"did you mean {matches[0]!r}?" if matches else None
+    """A "did you mean ..." hint when one candidate is likely what ``word`` meant (:mod:`specgen.suggest`)."""
+    return suggest.did_you_mean(word, candidates)
 
 
 def pointer_text(pointer: Pointer) -> str:

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +39,7 @@ from jinja2 import (
 )
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SandboxedEnvironment
 
+from specgen import config
 from specgen.analysis import AUDIENCE_TITLES, AUDIENCES, FRAMEWORKS, HORIZONS, INLINE_LIMIT, Analysis
 from specgen.diagnostics import Diagnostic
 from specgen.escape import anchor, code, external_link, front_matter
@@ -57,6 +59,7 @@ from specgen.filters import (
 )
 from specgen.limits import Limits
 from specgen.model import Workspace
+from specgen.rules.releases import overdue_since
 from specgen.template_files import ContainedLoader
 from specgen.text.refs import resolve
 
@@ -225,6 +228,7 @@ def make_environment(templates_dir: Path | None, limits: Limits | None = None) -
         bar=bar,
         HEALTH=HEALTH,
         inline_limit=INLINE_LIMIT,
+        overdue_since=overdue_since,
     )
     return env
 
@@ -238,17 +242,23 @@ class RenderError(Exception):
 
 
 def render_site(
-    ws: Workspace, templates_dir: Path | None, *, about: Collection[str] | None = None
+    ws: Workspace,
+    templates_dir: Path | None,
+    *,
+    about: Collection[str] | None = None,
+    today: date | None = None,
 ) -> tuple[dict[str, str], list[Any]]:
     """Render pages in memory: (Markdown by docs path, navigation of the whole site).
 
     Every page, or with ``about`` only the pages that present one of those specs (by ID).
+    ``today`` is the day the pages measure against (a release past its date
+    is overdue); by default the run's one today (:func:`specgen.config.today`).
     This runs the templates in the calling process, with no bound on their
     time or memory: builds render through :func:`specgen.site.render_checked`,
     which bounds them.
     """
     pages = plan(ws)
-    return dict(render_pages(ws, templates_dir, choose(pages, about))), nav(pages)
+    return dict(render_pages(ws, templates_dir, choose(pages, about), today=today)), nav(pages)
 
 
 def choose(pages: list[Page], about: Collection[str] | None) -> list[Page]:
@@ -262,13 +272,19 @@ def render_pages(
     pages: list[Page],
     started: Callable[[Page], None] | None = None,
     limits: Limits | None = None,
+    today: date | None = None,
 ) -> Iterator[tuple[str, str]]:
     """Render ``pages`` one after another: (docs path, Markdown) each, calling ``started`` before each page.
 
+    Templates see ``today`` (a :class:`datetime.date`; by default the run's
+    one today, :func:`specgen.config.today`): a build passes
+    :attr:`specgen.config.Settings.today`, so ``--today`` and
+    ``SOURCE_DATE_EPOCH`` reach the pages as they reach the check.
     A template's failure raises :class:`RenderError`; a ``MemoryError`` passes
     through as it is, for the caller that bounds memory to report.
     """
-    return _render(make_environment(templates_dir, limits), ws, Analysis(ws), pages, templates_dir, started)
+    day = config.today() if today is None else today
+    return _render(make_environment(templates_dir, limits), ws, Analysis(ws), pages, templates_dir, started, day)
 
 
 def _render(
@@ -278,6 +294,7 @@ def _render(
     pages: list[Page],
     templates_dir: Path | None,
     started: Callable[[Page], None] | None = None,
+    today: date | None = None,
 ) -> Iterator[tuple[str, str]]:
     public: tuple[Workspace, Analysis] | None = None  # made when a customer-facing page first needs it
     for page in pages:
@@ -291,7 +308,7 @@ def _render(
                     public_ws = ws.public()
                     public = (public_ws, Analysis(public_ws))
                 view, figures = public
-            body = template.render(ws=view, an=figures, product=view.product, page=page, **page.extra)
+            body = template.render(ws=view, an=figures, product=view.product, page=page, today=today, **page.extra)
             body = resolve(body, ref_links(view, page.path, page.public), asset_link(page.path))
             # The home page keeps the theme's default browser title: the site name.
             title = None if page.path == "index.md" else page.title

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -59,7 +60,8 @@ def render_checked(
     # Spec text that takes rendering was rendered by the check, in this process (specgen.text.checks):
     # the child inherits it, and the preview renders only the texts that changed since its last build.
     outcome = run_bounded(
-        lambda step: _write_pages(workspace, settings.templates_dir, chosen, out, known, step, limits), budget
+        lambda step: _write_pages(workspace, settings.templates_dir, chosen, out, known, step, limits, settings.today),
+        budget,
     )
     if isinstance(outcome, Overrun):
         template, page = outcome.step or (chosen[0].template, chosen[0].path)
@@ -104,6 +106,7 @@ def _write_pages(
     known: dict[str, str] | None,
     step: Callable[[Any], None],
     limits: Limits,
+    today: date,
 ) -> dict[str, Any]:
     """Render ``pages`` and write them into ``out`` (in the bounded child): a short summary as JSON.
 
@@ -115,7 +118,9 @@ def _write_pages(
     cap = limits.render_output_mb * 1024 * 1024
     total = 0
     try:
-        for path, text in render_pages(workspace, templates_dir, pages, lambda p: step([p.template, p.path]), limits):
+        for path, text in render_pages(
+            workspace, templates_dir, pages, lambda p: step([p.template, p.path]), limits, today
+        ):
             try:
                 data = text.encode("utf-8")
             except UnicodeEncodeError as error:  # a template printed a lone surrogate, e.g. "\udcff"

@@ -13,8 +13,9 @@ from collections.abc import Sequence
 
 from specgen.cache import FileCache
 from specgen.diagnostics import Diagnostic, Pointer, did_you_mean
+from specgen.kinds import walk
 from specgen.loader import Document
-from specgen.rules import entity_id, walk
+from specgen.rules import entity_id
 from specgen.text.fields import keep_only, marked, remember, rendered
 from specgen.text.markdown import Rendered
 from specgen.text.refs import shorter_forms

@@ -15,13 +15,17 @@ that has not started on status updates or release notes is not flooded:
   stakeholder's ``audience``. The missing update itself has no place yet
   (it would be a new file under ``specs/updates/``), so the warning points at
   the reason a reader sees the gap.
-- SG313: a shipped feature (beta or released) has no ``release_note``, so the
+- SG313: a shipped feature (beta or shipped) has no ``release_note``, so the
   support brief cannot say what changed and, when customers see the feature,
   the customer brief can only show its summary. Located at ``visibility`` for
-  a released external feature (the customer sees the gap), else at ``status``
+  a shipped external feature (the customer sees the gap), else at ``status``
   (the key that makes it shipped).
 
-These read schema-valid documents only, like the other rules about meaning.
+These read the schema-valid parts of documents, like the other rules about
+meaning (:mod:`specgen.rules.valid`): a feature, stakeholder or update is left out
+when a key the rule reads about it is broken. A broken update is not one a
+brief can lead with, and leaving it out can only add a warning elsewhere, never
+take one away from a file that has nothing to do with it.
 """
 
 from __future__ import annotations
@@ -31,12 +35,12 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from specgen.diagnostics import Diagnostic
-from specgen.loader import Document
+from specgen.rules.valid import Valid
 
 #: The statuses and horizons the customer brief lists (as its template and ``Analysis.by_horizon`` do).
 _COMING = frozenset({"idea", "discovery", "planned", "in_progress", "beta"})
 _HORIZONS = frozenset({"now", "next", "later"})
-_SHIPPED = frozenset({"beta", "released"})
+_SHIPPED = frozenset({"beta", "shipped"})
 _BRIEF_NAMES = {
     "exec": "executive",
     "engineering": "engineering",
@@ -45,16 +49,17 @@ _BRIEF_NAMES = {
 }
 
 
-def reader_gaps(valid: Sequence[Document]) -> Iterator[Diagnostic]:
+def reader_gaps(valid: Sequence[Valid]) -> Iterator[Diagnostic]:
     """Warnings for content a brief's readers would miss (SG312, SG313)."""
-    by_kind: dict[str, list[Document]] = {}
+    by_kind: dict[str, list[Valid]] = {}
     for doc in sorted(valid, key=lambda d: _natural(str(d.data.get("id", "")))):
-        by_kind.setdefault(doc.kind.name, []).append(doc)
+        if doc.fits("id"):
+            by_kind.setdefault(doc.kind.name, []).append(doc)
     features = by_kind.get("feature", [])
-    updates = [d.data for d in by_kind.get("update", [])]
-    yield from _customer_update(features, updates)
-    yield from _internal_updates(by_kind.get("stakeholder", []), updates)
-    yield from _release_notes(features)
+    updates = [d.data for d in by_kind.get("update", []) if d.fits("visibility", "audiences")]
+    yield from _customer_update([d for d in features if d.fits("visibility", "status", "horizon")], updates)
+    yield from _internal_updates([d for d in by_kind.get("stakeholder", []) if d.fits("audience")], updates)
+    yield from _release_notes([d for d in features if d.fits("status", "release_note", "visibility")])
 
 
 def _natural(ident: str) -> tuple[Any, ...]:
@@ -71,10 +76,10 @@ def _customers_see(feature: dict[str, Any]) -> bool:
     if feature.get("visibility") != "external":
         return False
     status = feature["status"]
-    return status == "released" or (status in _COMING and feature.get("horizon") in _HORIZONS)
+    return status == "shipped" or (status in _COMING and feature.get("horizon") in _HORIZONS)
 
 
-def _customer_update(features: list[Document], updates: list[dict[str, Any]]) -> Iterator[Diagnostic]:
+def _customer_update(features: list[Valid], updates: list[dict[str, Any]]) -> Iterator[Diagnostic]:
     if any(u.get("visibility") == "external" and _addressed(u, "customer") for u in updates):
         return
     shown = next((d for d in features if _customers_see(d.data)), None)
@@ -92,7 +97,7 @@ def _customer_update(features: list[Document], updates: list[dict[str, Any]]) ->
     )
 
 
-def _internal_updates(stakeholders: list[Document], updates: list[dict[str, Any]]) -> Iterator[Diagnostic]:
+def _internal_updates(stakeholders: list[Valid], updates: list[dict[str, Any]]) -> Iterator[Diagnostic]:
     if not updates:
         return  # a workspace that writes no updates yet: every brief is alike, and one warning per reader is noise
     reported: set[str] = set()
@@ -114,13 +119,13 @@ def _internal_updates(stakeholders: list[Document], updates: list[dict[str, Any]
         )
 
 
-def _release_notes(features: list[Document]) -> Iterator[Diagnostic]:
+def _release_notes(features: list[Valid]) -> Iterator[Diagnostic]:
     for doc in features:
         data = doc.data
         if data["status"] not in _SHIPPED or data.get("release_note"):
             continue
         fid = data["id"]
-        if data["status"] == "released" and data.get("visibility") == "external":
+        if data["status"] == "shipped" and data.get("visibility") == "external":
             instead = "its summary" if data.get("summary") else "only its title"
             yield Diagnostic.of(
                 "SG313",

@@ -27,9 +27,12 @@ from jsonschema.protocols import Validator
 
 from specgen import ecma
 from specgen.charset import REFUSED, problem
-from specgen.diagnostics import Diagnostic, Pointer, did_you_mean, pointer_text
+from specgen.diagnostics import Diagnostic, Pointer, pointer_text
 from specgen.kinds import KINDS, Kind
 from specgen.loader import Document
+from specgen.schema import messages as words
+from specgen.schema.placeholders import Placeholders
+from specgen.suggest import did_you_mean, key_synonyms, value_synonyms
 from specgen.yamlio import MAX_NUMBER
 
 COMMON = "common.schema.json"
@@ -115,28 +118,66 @@ def write_schemas(out: Path) -> list[Path]:
     return written
 
 
-def check_document(document: Document) -> tuple[list[Diagnostic], bool]:
-    """One document's own problems, and whether its shape fits its schema.
+def check_document(document: Document) -> tuple[list[Diagnostic], frozenset[str]]:
+    """One document's own problems, and the top-level keys whose shape does not fit its schema.
 
-    The shape is the JSON Schema plus numbers JSON cannot hold; placeholders
-    (TBD, yyyy-mm-dd ...) are wrong content in a well-shaped document, so they
-    do not keep the document from the cross-file rules. One walk over the
-    values finds both.
+    The shape is the JSON Schema plus numbers JSON cannot hold and characters
+    text may not hold. A key is broken when a shape error lies at or below it,
+    or when it is required and missing; the rules about meaning still read the
+    other keys (:mod:`specgen.rules.valid`). Placeholders (TBD, yyyy-mm-dd ...) are
+    wrong content in a well-shaped value, so they break no key. One walk over
+    the values finds numbers, characters and placeholders.
     """
     validator = validators()[document.kind.name]
     try:
-        found = [d for error in validator.iter_errors(document.data) for d in _convert(document, error)]
+        errors = list(validator.iter_errors(document.data))
+        numbers, characters, holes = _scan(document)
+        # A placeholder explains a format, pattern or length error of the same value, nothing else:
+        # `tilte: TBD` is still an unknown key, and `status: TBD` still not a status.
+        filled = {d.pointer for d in holes}
+        found = [
+            d
+            for error in errors
+            if not (error.validator in _FILLED_BY_PLACEHOLDER and tuple(error.absolute_path) in filled)
+            for d in _convert(document, error)
+        ]
     except RecursionError:
         too_deep = Diagnostic.of("SG109", document.path, "the document is nested too deeply to check", line=1, column=1)
-        return [too_deep], False
-    numbers, characters, holes = _scan(document)
+        return [too_deep], frozenset(document.data) | _required(document)
     # A character that text may not hold is reported once, by the scan: drop the pattern error it also causes.
     refused = {d.pointer for d in characters}
     found = [d for d in found if not (d.code == "SG206" and d.pointer in refused)]
     shape = _one_per_mistake([*found, *numbers, *characters])
-    # A placeholder explains any format error on the same value.
-    filled = {d.pointer for d in holes}
-    return [*(d for d in shape if d.pointer not in filled), *holes], not shape
+    broken = _broken_keys(document, errors) | {str(d.pointer[0]) for d in (*numbers, *characters) if d.pointer}
+    return [*shape, *holes], frozenset(broken)
+
+
+#: The constraints a placeholder breaks because it is a placeholder: filling in the value fixes them too.
+_FILLED_BY_PLACEHOLDER = frozenset({"format", "pattern", "minLength", "maxLength"})
+
+
+def _broken_keys(document: Document, errors: list[ValidationError]) -> set[str]:
+    """The top-level keys that the schema errors lie at or below (a missing required key is broken too)."""
+    broken: set[str] = set()
+    for error in errors:
+        path = error.absolute_path
+        if path:
+            broken.add(str(path[0]))
+        elif error.validator == "required" and isinstance(error.validator_value, list):
+            broken.update(str(k) for k in error.validator_value if k not in document.data)
+        elif error.validator == "additionalProperties":
+            allowed = error.schema.get("properties", {}) if isinstance(error.schema, dict) else {}
+            broken.update(k for k in document.data if k not in allowed)
+        else:  # the document itself has the wrong shape: nothing in it can be trusted
+            broken.update(document.data)
+            broken.update(_required(document))
+    return broken
+
+
+def _required(document: Document) -> frozenset[str]:
+    schema = validators()[document.kind.name].schema
+    required = schema.get("required", []) if isinstance(schema, dict) else []
+    return frozenset(str(k) for k in required)
 
 
 def _one_per_mistake(found: list[Diagnostic]) -> list[Diagnostic]:
@@ -179,7 +220,8 @@ def _convert(document: Document, error: ValidationError) -> Iterator[Diagnostic]
                 f"unknown key {key!r} in {_owner(document, pointer)}",
                 pointer=(*pointer, key),
                 at_key=True,
-                hint=did_you_mean(key, allowed) or _allowed(allowed),
+                hint=did_you_mean(key, allowed, synonyms=key_synonyms(document.kind.name, pointer))
+                or _allowed(allowed),
             )
     elif error.validator == "required":
         for key in rule:
@@ -192,12 +234,12 @@ def _convert(document: Document, error: ValidationError) -> Iterator[Diagnostic]
                     hint=_describe(schema.get("properties", {}).get(key)),
                 )
     elif error.validator == "type":
-        expected = _type_words(rule)
         yield Diagnostic.of(
             "SG203",
             path,
-            f"{where}: expected {expected}, found {_kind_of_value(instance)}",
+            f"{where}: expected {words.expected_words(schema, rule)}, found {words.kind_of_value(instance)}",
             pointer=pointer,
+            hint=words.type_hint(document.text, pointer, schema, instance),
         )
     elif error.validator == "enum":
         options = [str(v) for v in rule]
@@ -206,7 +248,7 @@ def _convert(document: Document, error: ValidationError) -> Iterator[Diagnostic]
             path,
             f"{where}: {instance!r} is not one of {', '.join(options)}",
             pointer=pointer,
-            hint=did_you_mean(str(instance), options),
+            hint=did_you_mean(str(instance), options, synonyms=value_synonyms(document.kind.name, pointer)),
         )
     elif error.validator == "uniqueItems" and isinstance(instance, list):
         seen: list[Any] = []
@@ -224,12 +266,13 @@ def _convert(document: Document, error: ValidationError) -> Iterator[Diagnostic]
         yield Diagnostic.of(
             "SG205",
             path,
-            f"{where}: {instance!r} is not a valid {_FORMATS.get(rule, rule)}",
+            f"{where}: {instance!r} is not a valid {words.FORMATS.get(rule, rule)}",
             pointer=pointer,
         )
     else:
-        hint = _misfiled(document, pointer, instance) or _id_hint(error)
-        yield Diagnostic.of("SG206", path, f"{where}: {_constraint(error)}", pointer=pointer, hint=hint)
+        message, fix = words.constraint(error)
+        hint = _misfiled(document, pointer, instance) or fix or words.id_hint(error)
+        yield Diagnostic.of("SG206", path, f"{where}: {message}", pointer=pointer, hint=hint)
 
 
 def _alternatives(document: Document, error: ValidationError) -> Iterator[Diagnostic]:
@@ -252,18 +295,17 @@ def _alternatives(document: Document, error: ValidationError) -> Iterator[Diagno
     yield Diagnostic.of(
         "SG203",
         document.path,
-        f"{pointer_text(pointer)}: expected {' or '.join(_type_words(t) for t in expected)}, "
-        f"found {_kind_of_value(error.instance)}",
+        f"{pointer_text(pointer)}: expected {' or '.join(words.type_words(t) for t in expected)}, "
+        f"found {words.kind_of_value(error.instance)}",
         pointer=pointer,
     )
 
 
-_FORMATS = {"date": "date (YYYY-MM-DD)", "uri": "URL"}
-
-_PLACEHOLDER = re.compile(
-    r"^\s*(tbd|tbc|todo|fixme|xxx+|\?+|lorem ipsum.*|yyyy-mm-dd|dd/mm/yyyy|placeholder)\s*\.?\s*$",
-    re.IGNORECASE,
-)
+@cache
+def _placeholders(kind: str) -> Placeholders:
+    """The placeholder test of ``kind``, which knows its schema's examples (see :mod:`specgen.schema.placeholders`)."""
+    schema = validators()[kind].schema
+    return Placeholders(kind, schema if isinstance(schema, dict) else {})
 
 
 def leaves(data: Any) -> Iterator[tuple[Pointer, Any]]:
@@ -288,6 +330,7 @@ def _scan(document: Document) -> tuple[list[Diagnostic], list[Diagnostic], list[
     numbers: list[Diagnostic] = []
     characters: list[Diagnostic] = []
     holes: list[Diagnostic] = []
+    is_placeholder = _placeholders(document.kind.name)
     for pointer, value in leaves(document.data):
         if isinstance(value, str):
             refused = REFUSED.search(value)
@@ -298,7 +341,7 @@ def _scan(document: Document) -> tuple[list[Diagnostic], list[Diagnostic], list[
                         "SG206", document.path, f"{pointer_text(pointer)}: {message}", pointer=pointer, hint=hint
                     )
                 )
-            elif _PLACEHOLDER.match(value):
+            elif is_placeholder(pointer, value):
                 holes.append(
                     Diagnostic.of(
                         "SG207",
@@ -341,53 +384,6 @@ def _describe(schema: object) -> str | None:
     return None
 
 
-_TYPE_WORDS = {
-    "string": "text",
-    "array": "a list",
-    "object": "a mapping",
-    "integer": "a whole number",
-    "number": "a number",
-    "boolean": "true or false",
-    "null": "nothing",
-}
-
-
-def _type_words(expected: object) -> str:
-    names = expected if isinstance(expected, list) else [expected]
-    return " or ".join(_TYPE_WORDS.get(str(n), str(n)) for n in names)
-
-
-def _kind_of_value(value: object) -> str:
-    if value is None:
-        return "null (an empty value)"
-    if isinstance(value, bool):
-        return f"boolean {str(value).lower()}"
-    if isinstance(value, int | float):
-        return f"number {value}"
-    if isinstance(value, str):
-        return f"text {value!r}"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, bytes):
-        return "binary data (!!binary)"
-    if isinstance(value, set):
-        return "a set (!!set)"
-    return "a mapping"
-
-
-def _constraint(error: ValidationError) -> str:
-    value, limit = error.instance, error.validator_value
-    messages = {
-        "minLength": "must not be empty",
-        "minItems": f"needs at least {limit} item{'s' if limit != 1 else ''}",
-        "minimum": f"{value!r} is below the minimum {limit}",
-        "maximum": f"{value!r} is above the maximum {limit}",
-        "exclusiveMinimum": f"{value!r} must be greater than {limit}",
-        "pattern": _pattern_message(value),
-    }
-    return messages.get(str(error.validator), str(error.message))
-
-
 def _misfiled(document: Document, pointer: Pointer, value: object) -> str | None:
     """When a file's ID is another kind's ID, the file is in the wrong folder."""
     if pointer != ("id",) or not isinstance(value, str):
@@ -396,25 +392,3 @@ def _misfiled(document: Document, pointer: Pointer, value: object) -> str | None
         if kind.prefix and kind.folder and value.startswith(f"{kind.prefix}-") and kind is not document.kind:
             return f"{value} is a {kind.title.lower()} ID: {kind.title.lower()} specs live in {kind.folder}/"
     return None
-
-
-def _pattern_message(value: object) -> str:
-    return f"{value!r} does not have the expected form"
-
-
-_ID_PATTERN = re.compile(r"^\^(\(FEAT-.*\\\.\)\?)?([A-Z]+)(-|\[)")
-
-
-def _id_hint(error: ValidationError) -> str | None:
-    """For a value of the wrong form: an example of the right one."""
-    if error.validator != "pattern":
-        return None
-    pattern = str(error.validator_value)
-    match = _ID_PATTERN.match(pattern)
-    if match and match.group(1):
-        return "a requirement looks like R2 (in the same feature) or FEAT-1.R2"
-    if match:
-        example = f"{match.group(2)}-1" if match.group(3) == "-" else f"{match.group(2)}1"
-        return f"expected an ID like {example}"
-    description = error.schema.get("description") if isinstance(error.schema, dict) else None
-    return str(description) if description else f"expected to match {pattern}"
