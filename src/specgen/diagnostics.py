@@ -79,7 +79,9 @@ RULES: dict[str, Rule] = _rules(
     Rule("SG204", E, "A value is not one of the allowed values."),
     Rule("SG205", E, "A value is not in the expected format (date, URL, ...)."),
     Rule("SG206", E, "A value breaks a schema constraint (pattern, range, length, ...)."),
-    Rule("SG207", E, "A value is a placeholder (TBD, `<name>`, STK-TBD, 0.0, a template's title ...), not real content."),
+    Rule(
+        "SG207", E, "A value is a placeholder (TBD, `<name>`, STK-TBD, 0.0, a template's title ...), not real content."
+    ),
     Rule("SG208", W, "A key or value uses an old spelling; `specgen migrate` writes the new one.", DEPRECATED),
     # SG3xx: across files
     Rule("SG301", E, "Two specs have the same ID."),

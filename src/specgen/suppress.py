@@ -53,6 +53,10 @@ class Entry:
         )
 
 
+#: The lists whose items may carry their own `ignore` (see the feature schema).
+_ITEM_LISTS = ("requirements", "test_cases")
+
+
 def entries(document: Document) -> list[Entry]:
     """The well-formed ``ignore`` entries of a document: the spec's own, then its items'.
 
@@ -60,8 +64,11 @@ def entries(document: Document) -> list[Entry]:
     report; it is left out here, so it accepts nothing.
     """
     found = list(_entries_at(document.path, document.data, (), "this file"))
-    for key, value in document.data.items():
-        if key == "ignore" or not isinstance(value, list):
+    # Only the items whose schema allows `ignore` are looked at: one written anywhere else is the
+    # schema's error and accepts nothing, and this runs over every file on every check.
+    for key in _ITEM_LISTS:
+        value = document.data.get(key)
+        if not isinstance(value, list):
             continue
         for index, item in enumerate(value):
             if isinstance(item, dict) and "ignore" in item:

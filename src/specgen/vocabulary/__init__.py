@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -84,20 +84,27 @@ class OldWord:
     is_key: bool
 
 
-def old_words(kind: str, data: Any) -> Iterator[OldWord]:
+def old_words(kind: str, data: Any) -> list[OldWord]:
     """Every old spelling in one document's data, in table order."""
-    for rename in RENAMED_KEYS:
-        if rename.kind != kind:
-            continue
+    found: list[OldWord] = []
+    for rename in _KEYS_OF.get(kind, ()):
         for pointer, mapping in walk(data, rename.at):
             if isinstance(mapping, dict) and rename.old in mapping and rename.new not in mapping:
-                yield OldWord((*pointer, rename.old), rename.old, rename.new, is_key=True)
-    for values in RENAMED_VALUES:
-        if values.kind != kind:
-            continue
+                found.append(OldWord((*pointer, rename.old), rename.old, rename.new, is_key=True))
+    for values in _VALUES_OF.get(kind, ()):
         for pointer, value in walk(data, values.at):
             if isinstance(value, str) and value in values.words:
-                yield OldWord(pointer, value, values.words[value], is_key=False)
+                found.append(OldWord(pointer, value, values.words[value], is_key=False))
+    return found
+
+
+#: The tables by kind: this runs over every document on every check.
+_KEYS_OF: dict[str, list[RenamedKey]] = {}
+_VALUES_OF: dict[str, list[RenamedValues]] = {}
+for _key in RENAMED_KEYS:
+    _KEYS_OF.setdefault(_key.kind, []).append(_key)
+for _values in RENAMED_VALUES:
+    _VALUES_OF.setdefault(_values.kind, []).append(_values)
 
 
 def modernized(loaded: LoadResult) -> LoadResult:
@@ -109,7 +116,7 @@ def modernized(loaded: LoadResult) -> LoadResult:
     documents: list[Document] = []
     warnings: list[Diagnostic] = []
     for document in loaded.documents:
-        found = list(old_words(document.kind.name, document.data))
+        found = old_words(document.kind.name, document.data)
         if not found:
             documents.append(document)
             continue

@@ -60,7 +60,7 @@ def _migrate_file(file: Path, shown: str, kind: Kind, text: str, settings: Setti
     data, _ = parse(text, shown, make_yaml(), settings.limits)
     if data is None:
         return None
-    words = list(old_words(kind.name, data))
+    words = old_words(kind.name, data)
     if not words:
         return None
     if file.is_symlink():
