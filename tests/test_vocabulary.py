@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ from specgen.cli import main
 from specgen.kinds import KINDS
 from specgen.schema import validators
 from specgen.vocabulary import RENAMED_KEYS, RENAMED_VALUES
+from specgen.vocabulary.migrate import _replace
 
 from .conftest import REPO
 
@@ -246,3 +248,57 @@ def test_the_dogfood_specs_speak_the_new_words() -> None:
     result = CliRunner().invoke(main, ["migrate", "--check", "--workspace", str(REPO)])
 
     assert result.exit_code == 0, result.output
+
+
+@pytest.mark.skipif(os.name != "posix", reason="symlinks")
+@pytest.mark.parametrize("where", ["outside", "git"])
+def test_migrate_never_writes_where_check_would_not_read(basic: Path, tmp_path: Path, where: str) -> None:
+    _old_workspace(basic)
+    if where == "outside":
+        target = tmp_path / "elsewhere"
+        shutil.move(basic / "specs", target)
+        (basic / "specs").symlink_to(target)
+    else:
+        target = basic / ".git" / "sp"
+        target.parent.mkdir()
+        shutil.move(basic / "specs", target)
+        (basic / "specgen.yaml").write_text("specs: .git/sp\n")
+    before = {p: p.read_bytes() for p in target.rglob("*.yaml")}
+
+    result = CliRunner().invoke(main, ["migrate", "--workspace", str(basic)])
+
+    assert result.exit_code == 1, result.output
+    assert "error[SG110]" in result.output and "rewrote" not in result.output
+    assert {p: p.read_bytes() for p in target.rglob("*.yaml")} == before
+
+
+@pytest.mark.skipif(os.name != "posix", reason="symlinks")
+def test_a_folder_swapped_for_a_link_or_a_file_edited_after_reading_is_not_written(basic: Path, tmp_path: Path) -> None:
+    features = basic / "specs/features"
+    feature = features / "FEAT-2.yaml"
+    feature.write_text(OLD_FEATURE)
+    read = feature.stat(follow_symlinks=False)
+    bound = (basic / "specs").resolve()
+    # The folder is swapped for a link to a place outside, holding a file of the same name.
+    elsewhere = tmp_path / "evil"
+    shutil.copytree(features, elsewhere)
+    shutil.move(features, tmp_path / "moved")
+    features.symlink_to(elsewhere)
+    victim = (elsewhere / "FEAT-2.yaml").read_bytes()
+
+    assert not _replace(feature, "id: FEAT-2\n", bound, read)
+    assert (elsewhere / "FEAT-2.yaml").read_bytes() == victim
+
+    # Back in place, but the file was edited since it was read (an editor saved it).
+    features.unlink()
+    shutil.move(tmp_path / "moved", features)
+    feature.write_text(OLD_FEATURE + "# saved meanwhile\n")
+    assert not _replace(feature, "id: FEAT-2\n", bound, read)
+    assert feature.read_text().endswith("# saved meanwhile\n")
+
+    # Unchanged since read: written, its mode kept.
+    feature.chmod(0o640)
+    read = feature.stat(follow_symlinks=False)
+    assert _replace(feature, "id: FEAT-2\n", bound, read)
+    assert feature.read_text() == "id: FEAT-2\n" and feature.stat().st_mode & 0o777 == 0o640
+    assert not list(features.glob(".FEAT-2.yaml.*"))

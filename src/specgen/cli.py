@@ -280,7 +280,10 @@ def migrate_command(workspace: Path, check_only: bool) -> None:
     settings, problems = resolve_settings(workspace)
     for problem in problems:
         click.echo(str(problem), err=True)
-    results = migrate(settings, write=not check_only)
+    results, refused = migrate(settings, write=not check_only)
+    for problem in refused:
+        click.echo(str(problem))
+    problems = [*problems, *refused]
     for result in results:
         counted = Counter(f"{w.old} -> {w.new}" for w in result.words)
         changes = ", ".join(f"{n} x {change}" if n > 1 else change for change, n in counted.items())

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import difflib
 import os
-import re
 import warnings
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -28,7 +27,7 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from specgen.cache import FileCache, digest
 from specgen.charset import REFUSED, problem
 from specgen.diagnostics import Diagnostic
-from specgen.globs import glob_regex
+from specgen.globs import matcher
 from specgen.kinds import KIND_BY_FOLDER, PRODUCT, PRODUCT_FILE, PRODUCT_ID, Kind
 from specgen.limits import Limits
 from specgen.locate import Lines
@@ -118,18 +117,20 @@ def load_workspace(
 
     With a ``cache``, a file whose text was parsed before is not parsed again.
     ``ignore`` holds globs, relative to the workspace like every path shown
-    (see :func:`glob_regex`): YAML files they match that are not where any
+    (see :mod:`specgen.globs`): YAML files they match that are not where any
     spec lives are passed over; any other such file is an error (SG108).
-    A spec's own location is always read: no glob can drop a spec unseen.
+    A spec's own location is always read, and no glob passes over a file that
+    looks like a misfiled spec (deeper inside a kind's folder, or in a folder
+    named nearly like a kind's): no glob can drop a spec unseen.
     """
     documents: list[Document] = []
     diagnostics: list[Diagnostic] = []
     unreadable: dict[str, Kind] = {}
     yaml = make_yaml()
-    bound, refused = _specs_folder(specs_dir, workspace)
+    bound, refused = specs_folder(specs_dir, workspace)
     if refused is not None:  # one error for the folder, not one per file in it (nor "no product")
         return LoadResult([], [refused], {PRODUCT_ID: PRODUCT})
-    ignored = re.compile("|".join(f"(?:{glob_regex(g)})" for g in ignore)) if ignore else None
+    ignored = matcher(ignore)
     files = list(discover(specs_dir))
     for done, file in enumerate(files, start=1):
         if progress:
@@ -137,7 +138,7 @@ def load_workspace(
         shown = shown_path(file, workspace)
         relative = file.relative_to(specs_dir)
         kind = kind_of(relative)
-        if kind is None and ignored is not None and ignored.fullmatch(shown):
+        if kind is None and ignored is not None and ignored(shown) and not _looks_like_a_spec(relative):
             continue  # other YAML the team keeps here on purpose
         if file.is_symlink() and file.is_dir():
             diagnostics.append(
@@ -175,7 +176,7 @@ def load_workspace(
     return LoadResult(documents, diagnostics, unreadable)
 
 
-def _specs_folder(specs_dir: Path, workspace: Path) -> tuple[Path, Diagnostic | None]:
+def specs_folder(specs_dir: Path, workspace: Path) -> tuple[Path, Diagnostic | None]:
     """The specs folder's real path, and why it may not be read, if it may not."""
     root = workspace.resolve()
     try:
@@ -206,6 +207,15 @@ def _misfiled_folder(relative: Path) -> str | None:
     folders = {folder.lower(): folder for folder in KIND_BY_FOLDER}
     close = difflib.get_close_matches(relative.parts[0].lower(), list(folders), n=1, cutoff=0.8)
     return folders[close[0]] if close else None
+
+
+def _looks_like_a_spec(relative: Path) -> bool:
+    """A misfiled spec, which no ``ignore:`` glob may hide: deeper inside a kind's folder, or in a near-spelled one.
+
+    Nobody keeps other YAML in ``features/sub/`` or ``feature/`` on purpose;
+    a folder of drafts (``drafts/FEAT-9.yaml``) is another matter, and may be ignored.
+    """
+    return relative.parts[0] in KIND_BY_FOLDER or _misfiled_folder(relative) is not None
 
 
 def _ignore_hint(relative: Path, specs_dir: Path, workspace: Path) -> str:

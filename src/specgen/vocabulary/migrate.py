@@ -13,14 +13,17 @@ A file that is a link, or that cannot be read or parsed, is never written:
 
 from __future__ import annotations
 
+import contextlib
 import os
-import tempfile
+import secrets
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
 from specgen.config import Settings
+from specgen.diagnostics import Diagnostic
 from specgen.kinds import Kind
-from specgen.loader import discover, kind_of, parse, shown_path
+from specgen.loader import discover, kind_of, parse, shown_path, specs_folder
 from specgen.locate import compose, node_at
 from specgen.reading import read_text
 from specgen.vocabulary import OldWord, modernize_data, old_words
@@ -38,10 +41,17 @@ class Migrated:
     problem: str | None = None
 
 
-def migrate(settings: Settings, *, write: bool = True) -> list[Migrated]:
-    """Every spec file that holds an old word, rewritten (unless ``write`` is false) or explained."""
+def migrate(settings: Settings, *, write: bool = True) -> tuple[list[Migrated], list[Diagnostic]]:
+    """Every spec file that holds an old word, rewritten (unless ``write`` is false) or explained.
+
+    The second item says why nothing was read: a specs folder that is a link
+    out of the workspace or into ``.git`` is refused, as ``specgen check``
+    refuses it, so nothing is ever written there.
+    """
     results: list[Migrated] = []
-    bound = settings.specs_dir.resolve()
+    bound, refused = specs_folder(settings.specs_dir, settings.workspace)
+    if refused is not None:
+        return [], [refused]
     for file in discover(settings.specs_dir):
         kind = kind_of(file.relative_to(settings.specs_dir))
         if kind is None or file.is_dir():
@@ -50,13 +60,15 @@ def migrate(settings: Settings, *, write: bool = True) -> list[Migrated]:
         text, _ = read_text(file, shown, bound, settings.limits, bound_name="the specs folder")
         if text is None:
             continue  # `specgen check` says why
-        result = _migrate_file(file, shown, kind, text, settings, write=write)
+        result = _migrate_file(file, shown, kind, text, settings, bound, write=write)
         if result is not None:
             results.append(result)
-    return results
+    return results, []
 
 
-def _migrate_file(file: Path, shown: str, kind: Kind, text: str, settings: Settings, *, write: bool) -> Migrated | None:
+def _migrate_file(
+    file: Path, shown: str, kind: Kind, text: str, settings: Settings, bound: Path, *, write: bool
+) -> Migrated | None:
     data, _ = parse(text, shown, make_yaml(), settings.limits)
     if data is None:
         return None
@@ -65,14 +77,15 @@ def _migrate_file(file: Path, shown: str, kind: Kind, text: str, settings: Setti
         return None
     if file.is_symlink():
         return Migrated(shown, words, "the file is a link; edit the file it points to by hand")
+    read = file.stat(follow_symlinks=False)  # the file as read: it must be the same one when written
     new_text = rewrite(text, words)
     if new_text is None:
         return Migrated(shown, words, "an old word is not written plainly (an alias or a merge); edit it by hand")
     again, _ = parse(new_text, shown, make_yaml(), settings.limits)
     if again != modernize_data(data, words):
         return Migrated(shown, words, "rewriting would change more than the words; edit it by hand")
-    if write:
-        _replace(file, new_text, bom=_has_bom(file))
+    if write and not _replace(file, new_text, bound, read):
+        return Migrated(shown, words, "the file or its folder changed while it was read; run migrate again")
     return Migrated(shown, words)
 
 
@@ -96,20 +109,62 @@ def rewrite(text: str, words: list[OldWord]) -> str | None:
     return text
 
 
-def _has_bom(file: Path) -> bool:
-    with file.open("rb") as stream:
-        return stream.read(3) == b"\xef\xbb\xbf"
+def _replace(file: Path, text: str, bound: Path, read: os.stat_result) -> bool:
+    """Write ``text`` over ``file`` atomically, keeping its mode and byte order mark; ``False`` if it moved.
 
-
-def _replace(file: Path, text: str, *, bom: bool) -> None:
-    """Write ``text`` over ``file`` atomically, keeping its mode; line endings are kept as they are in ``text``."""
-    mode = file.stat().st_mode & 0o7777
-    handle, temporary = tempfile.mkstemp(prefix=f".{file.name}.", dir=file.parent)
+    The folder is opened without following a link, and the write and the
+    rename happen relative to that open folder, after checking that its real
+    path is still inside ``bound`` (the specs folder) and that the file is the
+    regular file that was read (same inode, size and time): a folder swapped
+    for a link, or a file edited meanwhile, is never written through.
+    """
     try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write((b"\xef\xbb\xbf" if bom else b"") + text.encode("utf-8"))
-        Path(temporary).chmod(mode)
-        Path(temporary).replace(file)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+        folder = os.open(file.parent, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
+    except OSError:
+        return False
+    temporary = f".{file.name}.{secrets.token_hex(8)}.tmp"
+    try:
+        if not _inside(_real_folder(folder, file.parent), bound):
+            return False
+        now = os.stat(file.name, dir_fd=folder, follow_symlinks=False)
+        same = (now.st_ino, now.st_dev, now.st_size, now.st_mtime_ns) == (
+            read.st_ino,
+            read.st_dev,
+            read.st_size,
+            read.st_mtime_ns,
+        )
+        if not stat.S_ISREG(now.st_mode) or not same:
+            return False
+        bom = _has_bom(file.name, folder)
+        handle = os.open(
+            temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, now.st_mode & 0o7777, dir_fd=folder
+        )
+        try:
+            with os.fdopen(handle, "wb") as stream:
+                stream.write((b"\xef\xbb\xbf" if bom else b"") + text.encode("utf-8"))
+            os.replace(temporary, file.name, src_dir_fd=folder, dst_dir_fd=folder)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary, dir_fd=folder)
+            raise
+        return True
+    finally:
+        os.close(folder)
+
+
+def _real_folder(folder: int, fallback: Path) -> Path:
+    """The real path of an open folder (through /proc on Linux; elsewhere, resolved again)."""
+    try:
+        return Path(f"/proc/self/fd/{folder}").readlink()
+    except OSError:
+        return fallback.resolve()
+
+
+def _inside(real: Path, bound: Path) -> bool:
+    return real.is_relative_to(bound) and ".git" not in real.relative_to(bound).parts
+
+
+def _has_bom(name: str, folder: int) -> bool:
+    handle = os.open(name, os.O_RDONLY | os.O_NOFOLLOW, dir_fd=folder)
+    with os.fdopen(handle, "rb") as stream:
+        return stream.read(3) == b"\xef\xbb\xbf"
