@@ -176,6 +176,16 @@ def test_an_id_in_prose_that_names_nothing_is_a_located_warning(tmp_path: Path) 
     ]
 
 
+def test_a_schema_error_elsewhere_in_the_file_hides_no_id_in_prose(tmp_path: Path) -> None:
+    workspace = tmp_path / "ws"
+    shutil.copytree(PROSE, workspace)
+    spec = workspace / "specs" / "features" / "FEAT-3.yaml"
+    text = spec.read_text(encoding="utf-8").replace("a cycle between rows is refused.", "see FEAT-99.")
+    spec.write_text(text + "bogus_key: 1\n", encoding="utf-8")
+    result = check(workspace)
+    assert [d.code for d in result.diagnostics if d.path.endswith("FEAT-3.yaml")] == ["SG311", "SG201"]
+
+
 # --- the built site ---------------------------------------------------------------
 
 

@@ -45,13 +45,6 @@ class Entry:
     #: How the scope reads in a message: "this file", "requirement R2".
     label: str
 
-    def covers(self, diagnostic: Diagnostic) -> bool:
-        return (
-            diagnostic.code == self.code
-            and diagnostic.path == self.path
-            and diagnostic.pointer[: len(self.scope)] == self.scope
-        )
-
 
 #: The lists whose items may carry their own `ignore` (see the feature schema).
 _ITEM_LISTS = ("requirements", "test_cases")
@@ -84,7 +77,8 @@ def _entries_at(path: str, data: Mapping[str, Any], scope: Pointer, label: str) 
         if not isinstance(entry, dict):
             continue
         code, reason = entry.get("code"), entry.get("reason")
-        if isinstance(code, str) and _CODE.fullmatch(code) and isinstance(reason, str) and reason.strip():
+        # A blank reason is kept here, to be refused as SG317: dropped, it would pass without a word.
+        if isinstance(code, str) and _CODE.fullmatch(code) and isinstance(reason, str):
             yield Entry(path, scope, (*scope, "ignore", k), code, reason.strip(), label)
 
 
@@ -112,22 +106,31 @@ def suppress(
     if not by_path:
         return list(diagnostics), []
 
-    errors_at: dict[str, list[Pointer]] = defaultdict(list)
+    # Per file: every error's pointer, and every prefix of one (an entry is faulted when an error sits
+    # inside it); sets, so that thousands of entries against thousands of errors stay linear.
+    errors_at: dict[str, set[Pointer]] = defaultdict(set)
+    inside_errors: dict[str, set[Pointer]] = defaultdict(set)
     for d in diagnostics:
         if d.severity is Severity.ERROR and d.path in by_path:
-            errors_at[d.path].append(d.pointer)
+            errors_at[d.path].add(d.pointer)
+            inside_errors[d.path].update(d.pointer[:n] for n in range(len(d.pointer) + 1))
 
     problems: list[Diagnostic] = []
     usable: dict[str, list[Entry]] = {}
     for path, found in by_path.items():
         # An entry the schema found fault with (a placeholder reason, an
         # `ignore` where none is allowed) accepts nothing: its error says why.
-        sound = [e for e in found if not any(_faulted(e, p) for p in errors_at[path])]
+        sound = [e for e in found if e.pointer not in inside_errors[path] and e.pointer[:-1] not in errors_at[path]]
         for entry in sound:
             if (problem := _cannot_apply(entry)) is not None:
                 problems.append(problem)
         # Items first: the nearest entry claims a finding.
-        usable[path] = sorted((e for e in sound if _applies(e.code)), key=lambda e: len(e.scope), reverse=True)
+        usable[path] = [e for e in sound if e.reason and _applies(e.code)]
+    # (path, code, scope) -> the first entry written there; a finding is claimed by the nearest scope.
+    claims: dict[tuple[str, str, Pointer], Entry] = {}
+    for found in usable.values():
+        for entry in found:
+            claims.setdefault((entry.path, entry.code, entry.scope), entry)
 
     kept: list[Diagnostic] = []
     suppressed: list[Diagnostic] = []
@@ -135,7 +138,7 @@ def suppress(
     for d in diagnostics:
         claim: Entry | None = None
         if d.severity is Severity.WARNING:
-            claim = next((e for e in usable.get(d.path, ()) if e.covers(d)), None)
+            claim = _claim(claims, d)
         if claim is None:
             kept.append(d)
         else:
@@ -153,9 +156,13 @@ def suppress(
     return sort_diagnostics([*kept, *locate_all(problems, texts)]), suppressed
 
 
-def _faulted(entry: Entry, error: Pointer) -> bool:
-    listed = entry.pointer[:-1]
-    return error[: len(entry.pointer)] == entry.pointer or error == listed
+def _claim(claims: dict[tuple[str, str, Pointer], Entry], finding: Diagnostic) -> Entry | None:
+    """The entry nearest to ``finding`` that covers it: its item's, then any enclosing one, then the file's."""
+    for n in range(len(finding.pointer), -1, -1):
+        entry = claims.get((finding.path, finding.code, finding.pointer[:n]))
+        if entry is not None:
+            return entry
+    return None
 
 
 def _applies(code: str) -> bool:
@@ -166,6 +173,14 @@ def _applies(code: str) -> bool:
 def _cannot_apply(entry: Entry) -> Diagnostic | None:
     rule = RULES.get(entry.code)
     at = (*entry.pointer, "code")
+    if not entry.reason:
+        return Diagnostic.of(
+            "SG317",
+            entry.path,
+            f"ignore: the reason for accepting {entry.code} is blank, so this entry accepts nothing",
+            pointer=(*entry.pointer, "reason"),
+            hint='say why the finding is accepted, e.g. reason: "checked by hand before each release"',
+        )
     if rule is None:
         return Diagnostic.of(
             "SG317",
