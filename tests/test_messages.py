@@ -7,13 +7,20 @@ the opposite word (``replaced`` -> ``released``), another number
 
 from __future__ import annotations
 
+import difflib
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from specgen import ecma, suggest
+from specgen.rules import identity
+from specgen.schema import messages as messages_module
 from specgen.suggest import adjective, closest, did_you_mean, in_words, key_synonyms, value_synonyms
 
 from .test_schema import edit, messages
+
+PERSONA_ID = "^PER-[A-Za-z0-9]+(-[A-Za-z0-9]+)*$"
 
 FEATURE_STATUSES = ["idea", "discovery", "planned", "in_progress", "beta", "shipped", "wont_do"]
 PERSONA_KEYS = ["id", "name", "segment", "summary", "jobs_to_be_done", "pains", "gains", "size_estimate"]
@@ -231,3 +238,79 @@ def test_a_list_item_written_as_text_keeps_the_text_in_its_shape(basic: Path) ->
         "specs/features/FEAT-1.yaml:53:18: error[SG203]: test_cases[0].last_result: expected a mapping with status, "
         "found text 'failed' (write it as last_result: {status: failed})",
     ]
+
+
+# Hostile input: hints must stay cheap. These count the work done, not the time (speed is measured in bench/).
+def _look_alikes(count: int) -> list[str]:
+    """``count`` stakeholder IDs alike but for their last three letters: STK-aaaa...aab."""
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    return [f"STK-{'a' * 30}{x}{y}{z}" for x in letters for y in letters for z in letters][:count]
+
+
+class _CountedMatcher(difflib.SequenceMatcher[str]):
+    made = 0
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        type(self).made += 1
+        super().__init__(*args, **kwargs)
+
+
+def test_a_hint_compares_by_difflib_only_the_nearest_of_many_look_alikes(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Every one of these IDs is within the edit limit of the word: difflib ran on all 1,000, per reference.
+    monkeypatch.setattr(suggest.difflib, "SequenceMatcher", _CountedMatcher)
+    assert closest(f"STK-{'a' * 30}bjxx", _look_alikes(1000)) == f"STK-{'a' * 30}bjx"
+    assert _CountedMatcher.made == 0  # one ID is nearest: no tie to break
+    assert closest(f"STK-{'a' * 30}hjmzq", _look_alikes(1000)) == f"STK-{'a' * 30}ajm"
+    assert _CountedMatcher.made == 9  # only the nine IDs three edits away, the nearest
+
+
+def test_candidates_are_prepared_once_for_many_words(monkeypatch: pytest.MonkeyPatch) -> None:
+    # 3,000 dangling references against 3,000 features read every ID's numbers once per reference.
+    calls = []
+    numbers = suggest._numbers
+    monkeypatch.setattr(suggest, "_numbers", lambda word: calls.append(word) or numbers(word))
+    features = [f"FEAT-{i}" for i in range(3000)] + ["FEAT-x1"]
+    assert [closest(f"FEAT-{i}x", features) for i in range(20)] == [f"FEAT-{i}" for i in range(20)]
+    assert len(calls) <= 3001 + 20
+    # A prepared list serves words without reading the IDs again.
+    prepared = suggest.Candidates(features)
+    calls.clear()
+    assert did_you_mean("FEAT-2999y", prepared) == "did you mean 'FEAT-2999'?"
+    assert calls == ["FEAT-2999y"]
+
+
+def test_dangling_references_share_one_list_of_ids(basic: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    lists: list[list[str]] = []
+
+    def hint(word: str, candidates: list[str]) -> str | None:
+        lists.append(candidates)
+        return did_you_mean(word, candidates)
+
+    monkeypatch.setattr(identity, "did_you_mean", hint)
+    edit(basic / "specs/features/FEAT-1.yaml", "personas: [PER-1]", "personas: [PER-1, PER-7, PER-8, PER-9]")
+    assert [m.split(": ", 1)[1] for m in messages(basic)] == [
+        f"error[SG303]: {ident!r} names no known persona (the only persona is PER-1)"
+        for ident in ("PER-7", "PER-8", "PER-9")
+    ]
+    assert len(lists) == 3 and all(known is lists[0] for known in lists)
+
+
+def test_a_long_value_of_the_wrong_form_is_not_tried_character_by_character(monkeypatch: pytest.MonkeyPatch) -> None:
+    # 4,000 `PER-aaaa...a!!` values of 190 characters tried 380 patterns each: 24 s of `check`.
+    tries: list[str] = []
+    search = ecma.search
+    monkeypatch.setattr(ecma, "search", lambda pattern, text: tries.append(text) or search(pattern, text))
+    messages_module.pattern_problem.cache_clear()
+    long = f"PER-{'a' * 190}!!"
+    assert messages_module.pattern_problem(long, PERSONA_ID) == (f"{long!r} does not have the expected form", None)
+    assert tries == []
+    # A short one is still tried, once: the same mistake written again is not tried again.
+    expected = (
+        "'PER-ann_lee' does not have the expected form: an underscore (character 8) does not belong",
+        "write 'PER-ann-lee'",
+    )
+    assert messages_module.pattern_problem("PER-ann_lee", PERSONA_ID) == expected
+    first = len(tries)
+    assert 0 < first <= 2 * len("PER-ann_lee")
+    assert messages_module.pattern_problem("PER-ann_lee", PERSONA_ID) == expected
+    assert len(tries) == first

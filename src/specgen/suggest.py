@@ -22,6 +22,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 
 #: Any item of a list, in a mapping path below: :data:`specgen.kinds.EACH`, spelled here
 #: because this module imports nothing of specgen (diagnostics imports it).
@@ -75,35 +76,83 @@ _SEPARATORS = re.compile(r"[\s_-]+")
 _NUMBER = re.compile(r"[0-9]+")
 
 
-def did_you_mean(word: str, candidates: Iterable[str], *, synonyms: Mapping[str, str] | None = None) -> str | None:
+def did_you_mean(
+    word: str, candidates: Iterable[str] | Candidates, *, synonyms: Mapping[str, str] | None = None
+) -> str | None:
     """A "did you mean ...?" hint when one of ``candidates`` is likely what ``word`` meant."""
     match = closest(word, candidates, synonyms=synonyms)
     return f"did you mean {match!r}?" if match is not None else None
 
 
-def closest(word: str, candidates: Iterable[str], *, synonyms: Mapping[str, str] | None = None) -> str | None:
+class Candidates:
+    """Candidates prepared once for many words: each one's plain spelling and numbers, grouped by numbers.
+
+    A workspace with thousands of IDs and many dangling references asks for a
+    hint per reference against the same IDs: preparing them once, and looking
+    only at those with the word's numbers and a length within the edit limit,
+    keeps that cost near one pass per reference instead of one costly
+    comparison per pair.
+    """
+
+    def __init__(self, candidates: Iterable[str]) -> None:
+        #: Every candidate once, in its first order (ties go to the first).
+        self.options: tuple[str, ...] = tuple(dict.fromkeys(candidates))
+        self._by_numbers: dict[tuple[int, ...], list[tuple[int, str, str]]] = {}
+        for order, candidate in enumerate(self.options):
+            self._by_numbers.setdefault(_numbers(candidate), []).append((order, candidate, _plain(candidate)))
+
+    def with_numbers(self, numbers: tuple[int, ...]) -> list[tuple[int, str, str]]:
+        """``(order, candidate, plain spelling)`` of the candidates that have exactly ``numbers``."""
+        return self._by_numbers.get(numbers, [])
+
+
+@lru_cache(maxsize=32)  # a run asks about a few lists (IDs per kind, keys per mapping), many times each
+def prepared(candidates: tuple[str, ...]) -> Candidates:
+    """:class:`Candidates` for ``candidates``, made once per distinct list."""
+    return Candidates(candidates)
+
+
+def closest(
+    word: str, candidates: Iterable[str] | Candidates, *, synonyms: Mapping[str, str] | None = None
+) -> str | None:
     """The candidate ``word`` most likely meant, or ``None`` when none is likely (see the module)."""
-    options = [c for c in dict.fromkeys(candidates) if c != word]
-    if not options:
-        return None
+    index = candidates if isinstance(candidates, Candidates) else prepared(tuple(candidates))
     plain = _plain(word)
     if synonyms:
         meant = {_plain(said): key for said, key in synonyms.items()}.get(plain)
-        if meant is not None and meant in options:
+        if meant is not None and meant != word and meant in index.options:
             return meant
-    numbers = _numbers(word)
+    # FEAT-30 is not FEAT-630, nor REL-0-0 REL-v1-0: only candidates with the same numbers are looked at.
     limit = max(1, len(plain) // 4)
-    best: tuple[int, float, int] | None = None
-    chosen = None
-    for order, candidate in enumerate(options):
-        if _numbers(candidate) != numbers:
-            continue  # FEAT-30 is not FEAT-630, nor REL-0-0 REL-v1-0
-        distance = _distance(plain, _plain(candidate), limit)
-        if distance > limit:
+    tied: list[tuple[int, str]] = []
+    for order, candidate, spelled in index.with_numbers(_numbers(word)):
+        if candidate == word or abs(len(spelled) - len(plain)) > limit:
             continue
-        score = (distance, -difflib.SequenceMatcher(None, word, candidate).ratio(), order)
-        if best is None or score < best:
-            best, chosen = score, candidate
+        distance = _distance(plain, spelled, limit)
+        if distance < limit or (distance == limit and not tied):
+            # Nearer than any so far: only candidates this near can still win.
+            limit, tied = distance, [(order, candidate)]
+        elif distance == limit:
+            tied.append((order, candidate))
+    return _most_alike(word, tied)
+
+
+def _most_alike(word: str, tied: list[tuple[int, str]]) -> str | None:
+    """Of candidates equally few edits away, the one most alike by :mod:`difflib`; the first on a tie.
+
+    Its ratio is costly on long look-alike IDs, so it is computed only for
+    these, and skipped where difflib's cheap upper bounds cannot beat the best.
+    """
+    if len(tied) <= 1:
+        return tied[0][1] if tied else None
+    best, chosen = -1.0, None
+    for _, candidate in sorted(tied):
+        matcher = difflib.SequenceMatcher(None, word, candidate)
+        if matcher.real_quick_ratio() <= best or matcher.quick_ratio() <= best:
+            continue  # cannot be more alike; on equal, the earlier candidate stays
+        ratio = matcher.ratio()
+        if ratio > best:
+            best, chosen = ratio, candidate
     return chosen
 
 
@@ -112,27 +161,50 @@ def _plain(word: str) -> str:
     return _SEPARATORS.sub("", word.casefold())
 
 
-def _numbers(word: str) -> list[int]:
-    return [int(n) for n in _NUMBER.findall(word)]
+def _numbers(word: str) -> tuple[int, ...]:
+    return tuple(int(n) for n in _NUMBER.findall(word))
 
 
 def _distance(a: str, b: str, limit: int) -> int:
     """Edits (insert, delete, replace, swap two neighbours) from ``a`` to ``b``; ``limit + 1`` when more."""
     if abs(len(a) - len(b)) > limit:
         return limit + 1
+    # A shared start and end cost no edits (true of swaps too): look-alike IDs
+    # (STK-aaaa...abc) differ in a few letters, and the table shrinks to those.
+    start = _shared_start(a, b)
+    a, b = a[start:], b[start:]
+    end = _shared_start(a[::-1], b[::-1])
+    a, b = a[: len(a) - end], b[: len(b) - end]
     before: list[int] = []
     previous = list(range(len(b) + 1))
     for i, ca in enumerate(a, 1):
         current = [i]
         for j, cb in enumerate(b, 1):
-            cost = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb))
-            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
-                cost = min(cost, before[j - 2] + 1)
+            # Comparisons, not min(): this loop is most of the time a hint takes.
+            cost = previous[j - 1] + (ca != cb)
+            if previous[j] < cost:
+                cost = previous[j] + 1
+            if current[j - 1] < cost:
+                cost = current[j - 1] + 1
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb and before[j - 2] < cost:
+                cost = before[j - 2] + 1
             current.append(cost)
         if min(current) > limit:
-            return limit + 1
+            return limit + 1  # a row's smallest never shrinks further down
         before, previous = previous, current
     return min(previous[-1], limit + 1)
+
+
+def _shared_start(a: str, b: str) -> int:
+    """How many first characters ``a`` and ``b`` share (halving, so that the comparing is done in C)."""
+    low, high = 0, min(len(a), len(b))
+    while low < high:
+        middle = (low + high + 1) // 2
+        if a[:middle] == b[:middle]:
+            low = middle
+        else:
+            high = middle - 1
+    return low
 
 
 def _pattern(pointer: Iterable[str | int]) -> tuple[str, ...]:

@@ -32,6 +32,9 @@ class Index:
     #: The first spelling of every ID, by its case-folded form: IDs are case-sensitive,
     #: and a reference that matches only without case is told the exact spelling.
     spellings: dict[str, str] = field(default_factory=dict)
+    #: The IDs of each kind, for "did you mean" hints: listed once per kind, when a reference
+    #: first misses, since every dangling reference looks through the same list.
+    ids_of_kind: dict[str, list[str]] = field(default_factory=dict)
 
 
 def entity_id(document: Document) -> str | None:
@@ -178,7 +181,9 @@ def _entity_ref(doc: Document, pointer: Pointer, value: str, target: str, index:
             # Suggested whatever difflib thinks: a case slip is what the author meant.
             hint: str | None = f"did you mean {spelled!r}? IDs are case-sensitive"
         else:
-            known = [i for i, d in index.entities.items() if d.kind.name == target]
+            known = index.ids_of_kind.get(target)
+            if known is None:
+                known = index.ids_of_kind[target] = [i for i, d in index.entities.items() if d.kind.name == target]
             hint = did_you_mean(value, known) or _known(KINDS[target], known)
         yield Diagnostic.of("SG303", doc.path, f"{value!r} names no known {wanted}", pointer=pointer, hint=hint)
     elif found.kind.name != target:

@@ -184,6 +184,9 @@ def _sample(schema: object) -> str:
         return _flow(schema["enum"][0])
     kind = schema.get("type")
     if kind == "string":
+        given = schema.get("examples")
+        if isinstance(given, list) and given and isinstance(given[0], str):
+            return _flow(given[0])
         example = _example_id(str(schema.get("pattern", "")))
         if example:
             return example
@@ -274,11 +277,18 @@ def _character(char: str) -> str:
     return f"{char!r} ({name})" if name and not char.isascii() else repr(char)
 
 
+#: Values longer than this get no "which character" hint: each character is two tries of the
+#: pattern, and a spec value of the wrong form that one character would fix is short (an ID).
+_TRIED = 64
+
+
+@lru_cache(maxsize=1024)  # one bad value is often written many times (a list, a copied file)
 def pattern_problem(value: str, pattern: str) -> tuple[str, str | None]:
     """What breaks ``value``'s form, and the value that would fit when one character is the cause.
 
     Space around the value is named first; otherwise the first character whose
-    removal (or change to a hyphen, the separator IDs use) makes the value fit.
+    removal (or change to a hyphen, the separator IDs use) makes the value fit,
+    for values of up to 64 characters.
     """
     wrong = f"{value!r} does not have the expected form"
     stripped = value.strip()
@@ -286,7 +296,7 @@ def pattern_problem(value: str, pattern: str) -> tuple[str, str | None]:
         where = "ends" if value[-1:].isspace() else "starts"
         char = value[-1] if where == "ends" else value[0]
         return f"{wrong}: it {where} with {_character(char)}", f"write {stripped!r}"
-    if len(value) <= 200:  # each try is one match; spec values of the wrong form are short
+    if len(value) <= _TRIED:
         for i, char in enumerate(value):
             for fixed in (value[:i] + "-" + value[i + 1 :], value[:i] + value[i + 1 :]):
                 if fixed and fixed != value and ecma.search(pattern, fixed):
