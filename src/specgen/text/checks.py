@@ -12,10 +12,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from specgen.cache import FileCache
-from specgen.diagnostics import Diagnostic, Pointer, did_you_mean
-from specgen.kinds import walk
+from specgen.diagnostics import Diagnostic, Pointer
+from specgen.kinds import natural_key, walk
 from specgen.loader import Document
 from specgen.rules import entity_id
+from specgen.suggest import Candidates, did_you_mean
 from specgen.text.fields import keep_only, marked, remember, rendered
 from specgen.text.markdown import Rendered
 from specgen.text.refs import shorter_forms
@@ -43,6 +44,8 @@ def check_texts(valid: Sequence[Document], files: FileCache | None, known: set[s
     warn about each spec ID in them that names nothing in ``known``."""
     problems: list[Diagnostic] = []
     kept: set[tuple[str, str]] = set()
+    # In ID order, prepared once: a set's order changes from run to run, and so would a tied suggestion.
+    ordered: list[Candidates] = []
     for doc in valid:
         texts = marked(doc.kind.name, doc.data)
         cached = files.rendered(doc.path, doc.digest) if files else None
@@ -67,12 +70,14 @@ def check_texts(valid: Sequence[Document], files: FileCache | None, known: set[s
             kept.add((texts[i][2], texts[i][1]))
             for ident, _line in refs:
                 if not any(form in known for form in shorter_forms(ident)):
-                    problems.append(_unknown(doc, texts[i][0], ident, known))
+                    if not ordered:
+                        ordered.append(Candidates(tuple(sorted(known, key=natural_key))))
+                    problems.append(_unknown(doc, texts[i][0], ident, ordered[0]))
     keep_only(kept)  # plain texts render in microseconds wherever a page needs them
     return problems
 
 
-def _unknown(doc: Document, pointer: Pointer, ident: str, known: set[str]) -> Diagnostic:
+def _unknown(doc: Document, pointer: Pointer, ident: str, known: Candidates) -> Diagnostic:
     return Diagnostic.of(
         "SG311",
         doc.path,
