@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-import re
 import shutil
 from pathlib import Path
+from typing import SupportsIndex
 
 import pytest
+from ruamel.yaml import YAML
 
 from specgen import check
-from specgen.comments import cut_texts
+from specgen.comments import _last_suspect, cut_texts
 from specgen.config import read_config
-from specgen.globs import glob_regex
+from specgen.globs import Glob
 from specgen.kinds import KINDS
 from specgen.limits import Limits
 from specgen.loader import Document, load_workspace
@@ -192,6 +193,96 @@ def test_the_site_and_json_see_the_cut_text_the_warning_names(workspace: Path) -
     assert result.success and not check(workspace, strict=True).success
 
 
+@pytest.mark.parametrize(
+    ("text", "line", "fix", "data"),
+    [
+        # Without the anchor the fix breaks the alias below it; without the tag it changes the type.
+        ("goals:\n  - &a k #1\n  - *a\n", 2, '  - &a "k #1"', {"goals": ["k #1", "k #1"]}),
+        ("title: !!str tagged #3\n", 1, 'title: !!str "tagged #3"', {"title": "tagged #3"}),
+        ("size: !!str &s\n  12 #3\nagain: *s\n", 1, 'size: !!str &s "12 #3"', {"size": "12 #3", "again": "12 #3"}),
+    ],
+)
+def test_the_fix_keeps_the_anchor_and_the_tag(text: str, line: int, fix: str, data: dict[str, object]) -> None:
+    (found,) = cut_texts([document(text)])
+    assert found.hint is not None and found.hint.endswith(f"quote it: {fix.lstrip()}")
+    lines = text.splitlines()
+    start = found.line - 1  # the fix replaces the lines from the one the value starts on to the "#"
+    fixed = "\n".join([*lines[: line - 1], fix, *lines[start + 1 :]]) + "\n"
+    assert YAML(typ="safe").load(fixed) == data
+
+
+def cut_lines(count: int) -> str:
+    return "id: FEAT-1\ngoals:\n" + "".join(f"  - goal {i} #{i}\n" for i in range(count))
+
+
+def test_a_file_with_many_cuts_lists_fifty_and_counts_the_rest() -> None:
+    found = cut_texts([document(cut_lines(120)), document(cut_lines(3), "specs/features/FEAT-2.yaml")])
+    first = [d for d in found if d.path == "specs/features/FEAT-1.yaml"]
+    assert [(d.line, d.pointer) for d in first[:50]] == [(3 + i, ("goals", i)) for i in range(50)]
+    more = first[50:]
+    assert [(d.code, d.severity.value, d.line, d.column, d.pointer) for d in more] == [
+        ("SG111", "warning", 53, 13, ("goals", 50))
+    ]
+    assert more[0].message == (
+        "and 70 more cut texts in this file, from here on (only the first 50 are listed): "
+        "a ' #' after plain text starts a YAML comment"
+    )
+    assert more[0].hint == "quote each text a ' #' cuts, or write '# ' (with a space) where a comment is meant"
+    assert len(found) - len(first) == 3  # the cap is per file
+    assert cut_texts([document(cut_lines(51))])[-1].message.startswith("and 1 more cut text in this file,")
+    assert len(cut_texts([document(cut_lines(50))])) == 50
+
+
+class CountedText(str):
+    """Real text that counts the characters Python code reads of it through slices and searches.
+
+    Not a mock: every call does the real work. Regular expressions read the text directly and are
+    not counted; they are linear by themselves.
+    """
+
+    scanned = 0
+
+    def __getitem__(self, key: SupportsIndex | slice) -> str:
+        part = super().__getitem__(key)
+        CountedText.scanned += len(part)
+        return part
+
+    def _span(self, start: SupportsIndex | None, end: SupportsIndex | None) -> tuple[int, int]:
+        return slice(start, end).indices(len(self))[:2]
+
+    def find(self, sub: str, start: SupportsIndex | None = None, end: SupportsIndex | None = None) -> int:
+        low, high = self._span(start, end)
+        found = super().find(sub, low, high)
+        CountedText.scanned += (high if found < 0 else found + len(sub)) - low
+        return found
+
+    def rfind(self, sub: str, start: SupportsIndex | None = None, end: SupportsIndex | None = None) -> int:
+        low, high = self._span(start, end)
+        found = super().rfind(sub, low, high)
+        CountedText.scanned += high - (low if found < 0 else found)
+        return found
+
+    def count(self, sub: str, start: SupportsIndex | None = None, end: SupportsIndex | None = None) -> int:
+        low, high = self._span(start, end)
+        CountedText.scanned += high - low
+        return super().count(sub, low, high)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "id: FEAT-1\nproblem: x" + " #a" * 20_000 + "\n",  # one long line of suspects
+        "id: FEAT-1\ngoals:\n" + ("  - x" + " #a" * 200 + "\n") * 200,  # many such lines
+    ],
+)
+def test_the_pre_filter_reads_each_line_once_however_many_hashes_it_holds(text: str) -> None:
+    # The parser that confirms a suspect takes only exact text (no subclass), so the count is of the pre-filter.
+    counted = CountedText(text)
+    CountedText.scanned = 0
+    assert _last_suspect(counted) == _last_suspect(text) == text.rindex(" #a") + 1
+    assert CountedText.scanned <= 2 * len(text)
+
+
 # Misfiled files and ignore globs -----------------------------------------------------------------
 
 
@@ -261,7 +352,7 @@ def test_ignore_from_specgen_yaml_reaches_the_check(workspace: Path) -> None:
     ],
 )
 def test_glob_semantics(glob: str, path: str, matches: bool) -> None:
-    assert bool(re.fullmatch(glob_regex(glob), path)) is matches
+    assert Glob(glob).matches(path) is matches
 
 
 def test_specgen_yaml_refuses_globs_that_are_not_relative_text(tmp_path: Path) -> None:

@@ -12,12 +12,18 @@ parse, so a regular expression on the raw text picks the files that could
 hold such a cut; only those are parsed again, as events up to the last such
 ``#``, to see which follow a plain value (in a quoted or block value, or in
 ``https://x/#a``, ``#`` is text).
+
+Both steps stay linear in the size of the file, whatever it holds: the
+pre-filter looks at a line once however many ``#`` it holds, lines are found
+by a binary search over offsets computed once, and a file lists at most
+:data:`LISTED` cuts one by one, then one finding counts the rest.
 """
 
 from __future__ import annotations
 
 import json
 import re
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -41,12 +47,22 @@ from specgen.yamlio import needs_pure
 _HASH = re.compile(r"#[A-Za-z0-9]")
 #: What follows the end of a plain value when a comment cuts it.
 _CUT = re.compile(r"[ \t]+#[A-Za-z0-9]")
+#: The first character of a line that is not blank.
+_TEXT = re.compile(r"\S")
+#: The anchor and tag a value can start with (``&a``, ``!!str``), which the fix must keep.
+_PROPERTIES = re.compile(r"(?:[&!]\S*\s+)*")
 #: How much of the value and of the comment a message quotes.
 _SHOWN = 40
+#: How many cuts a file lists one by one; one more finding counts the rest (a generated file can hold
+#: thousands, and a reader fixes them all the same way).
+LISTED = 50
 
 
 def cut_texts(documents: Iterable[Document]) -> list[Diagnostic]:
-    """An SG111 warning for every plain value a `` #`` comment cuts short, at the ``#``."""
+    """An SG111 warning for every plain value a `` #`` comment cuts short, at the ``#``.
+
+    At most :data:`LISTED` a file, and then one more, at the next cut, that says how many more there are.
+    """
     found: list[Diagnostic] = []
     for doc in documents:
         last = _last_suspect(doc.text)
@@ -58,14 +74,56 @@ def cut_texts(documents: Iterable[Document]) -> list[Diagnostic]:
 def _last_suspect(text: str) -> int:
     """The offset of the last ``#`` that could cut text (after blanks that follow something), or -1."""
     last = -1
+    line_end = -1  # the end of the line the previous "#" is on
+    first = 0  # where the text of that line starts
     for match in _HASH.finditer(text):
         at = match.start()
-        if at and text[at - 1] in " \t" and text[text.rfind("\n", 0, at) + 1 : at].strip():
+        # The first "#" on its line: read the line once, not once per "#" (one line can hold 300,000).
+        if at > line_end:
+            found = text.find("\n", at)
+            line_end = len(text) if found < 0 else found
+            text_start = _TEXT.search(text, text.rfind("\n", 0, at) + 1, at + 1)  # reads the blanks only
+            first = at if text_start is None else text_start.start()
+        if first < at and text[at - 1] in " \t":
             last = at
     return last
 
 
-def _cuts(path: str, text: str, last: int) -> Iterator[Diagnostic]:
+def _cuts(path: str, text: str, last: int) -> list[Diagnostic]:
+    """The cuts of one file up to offset ``last``: the first :data:`LISTED`, then one finding for the rest."""
+    found: list[Diagnostic] = []
+    lines: _Lines | None = None  # only for a file that holds a cut
+    more, first_more = 0, 0
+    first_pointer: Pointer = ()
+    for pointer, node, at, is_key in _plain_cuts(text, last):
+        if lines is None:
+            lines = _Lines(text)
+        if len(found) < LISTED:
+            found.append(_diagnostic(path, text, lines, pointer, node, at, is_key))
+        else:
+            if not more:
+                first_more, first_pointer = at, pointer
+            more += 1
+    if lines is not None and more:
+        line, column = lines.locate(first_more)
+        texts = "text" if more == 1 else "texts"
+        found.append(
+            Diagnostic.of(
+                "SG111",
+                path,
+                f"and {more:,} more cut {texts} in this file, from here on (only the first {LISTED} are listed): "
+                "a ' #' after plain text starts a YAML comment",
+                pointer=first_pointer,
+                line=line,
+                column=column,
+                hint="quote each text a ' #' cuts, or write '# ' (with a space) where a comment is meant",
+            )
+        )
+    return found
+
+
+def _plain_cuts(text: str, last: int) -> Iterator[tuple[Pointer, ScalarEvent, int, bool]]:
+    """Each plain value a comment cuts, up to offset ``last``: its pointer, event, the ``#``, and whether a key."""
     frames: list[_Frame] = []
     try:
         # The parser the loader used, so that the text reads as it parsed. Events, not nodes:
@@ -86,7 +144,7 @@ def _cuts(path: str, text: str, last: int) -> Iterator[Diagnostic]:
             elif isinstance(event, ScalarEvent) and not event.style:  # plain: None (pure parser) or ""
                 cut = _CUT.match(text, event.end_mark.index)
                 if cut is not None:
-                    yield _diagnostic(path, text, pointer, event, cut.end() - 2, is_key)
+                    yield pointer, event, cut.end() - 2, is_key
     except (YAMLError, RecursionError):  # it parsed once; if not now, the loader's finding stands
         return
 
@@ -115,23 +173,44 @@ def _place(frames: list[_Frame], event: NodeEvent) -> tuple[Pointer, bool]:
     return (*frame.pointer, frame.key), False
 
 
-def _diagnostic(path: str, text: str, pointer: Pointer, node: ScalarEvent, at: int, is_key: bool) -> Diagnostic:
-    line_start = text.rfind("\n", 0, at) + 1
-    line_end = text.find("\n", at)
+class _Lines:
+    """Line numbers of offsets in one text: where each line starts, found once, then a binary search."""
+
+    def __init__(self, text: str) -> None:
+        self._starts = [0, *(match.end() for match in re.finditer("\n", text))]
+
+    def locate(self, at: int) -> tuple[int, int]:
+        """The line and column (from 1) of offset ``at``."""
+        line = bisect_right(self._starts, at)
+        return line, at - self._starts[line - 1] + 1
+
+    def start(self, at: int) -> int:
+        """The offset where the line holding offset ``at`` starts."""
+        return self._starts[bisect_right(self._starts, at) - 1]
+
+
+def _diagnostic(
+    path: str, text: str, lines: _Lines, pointer: Pointer, node: ScalarEvent, at: int, is_key: bool
+) -> Diagnostic:
+    line, column = lines.locate(at)
+    line_end = text.find("\n", at)  # the comment ends the line: this reads no further than the line
     comment = text[at : len(text) if line_end < 0 else line_end].rstrip()
     value = str(node.value)
     whole = value + text[node.end_mark.index : at] + comment
-    # Shown with what precedes the value on the line it starts on (the key, a "- "): the fix replaces those lines.
+    # Shown with what precedes the value on the line it starts on (the key, a "- ") and the value's anchor
+    # and tag, which the event's start includes (on that line or the next): the fix replaces those lines.
     start = node.start_mark.index
-    lead = text[text.rfind("\n", 0, start) + 1 : start].lstrip()
+    properties = _PROPERTIES.match(text, start)  # always matches, if only the empty text
+    value_start = properties.end() if properties else start
+    lead = text[lines.start(start) : start].lstrip() + "".join(f"{word} " for word in text[start:value_start].split())
     what = "key" if is_key else "text"
     return Diagnostic.of(
         "SG111",
         path,
         f"' #' starts a YAML comment, so the {what} ends at {_tail(value)!r} and {_head(comment)!r} is left out",
         pointer=pointer,
-        line=text.count("\n", 0, at) + 1,
-        column=at - line_start + 1,
+        line=line,
+        column=column,
         hint=f"if {_head(comment)!r} belongs to the {what}, quote it: {lead}{_quoted(whole)}",
     )
 
