@@ -78,11 +78,11 @@ class Coverage:
 
     @property
     def percent(self) -> float:
-        return 100.0 * self.covered / self.requirements if self.requirements else 100.0
+        return headlines.percent(self.covered, self.requirements, empty=100.0)
 
     @property
     def automated_percent(self) -> float:
-        return 100.0 * self.automated / self.tests if self.tests else 0.0
+        return headlines.percent(self.automated, self.tests, empty=0.0)
 
     @property
     def results(self) -> ResultCounts:

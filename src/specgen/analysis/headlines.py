@@ -96,6 +96,11 @@ class MustGaps:
         return len(self.early) + len(self.wont_do)
 
 
+def percent(part: int, whole: int, *, empty: float) -> float:
+    """``part`` of ``whole`` in percent; ``empty`` when there is no whole (100: nothing missing; 0: nothing done)."""
+    return 100.0 * part / whole if whole else empty
+
+
 @dataclass(frozen=True)
 class TestCasesHeadline:
     """The figures that lead the test-cases page."""
@@ -111,12 +116,12 @@ class TestCasesHeadline:
     @property
     def percent(self) -> float:
         """Percent of requirements with at least one test case (100 when there are none)."""
-        return 100.0 * self.covered / self.requirements if self.requirements else 100.0
+        return percent(self.covered, self.requirements, empty=100.0)
 
     @property
     def automated_percent(self) -> float:
         """Percent of test cases that are automated (0 when there are none)."""
-        return 100.0 * self.automated / self.tests if self.tests else 0.0
+        return percent(self.automated, self.tests, empty=0.0)
 
 
 @dataclass(frozen=True)
@@ -131,7 +136,7 @@ class EngineeringHeadline:
     @property
     def percent(self) -> float:
         """Percent of requirements with at least one test case (100 when there are none)."""
-        return 100.0 * self.covered / self.requirements if self.requirements else 100.0
+        return percent(self.covered, self.requirements, empty=100.0)
 
 
 @dataclass(frozen=True)
@@ -157,7 +162,7 @@ class HomeHeadline:
     @property
     def percent(self) -> float:
         """Percent of requirements with at least one test case (100 when there are none)."""
-        return 100.0 * self.covered / self.requirements if self.requirements else 100.0
+        return percent(self.covered, self.requirements, empty=100.0)
 
 
 #: Feature statuses in their order of life; the open ones are still to be built.

@@ -34,6 +34,7 @@ from typing import Any
 
 from specgen.diagnostics import Diagnostic, Pointer
 from specgen.rules.releases import Spec
+from specgen.rules.valid import day as read_day
 
 
 def objective_rules(valid: Sequence[Spec]) -> list[Diagnostic]:
@@ -49,15 +50,6 @@ def objective_rules(valid: Sequence[Spec]) -> list[Diagnostic]:
     return problems
 
 
-def _day(value: object) -> dt.date | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        return None  # the schema reports a date it cannot read
-
-
 def _figure(value: object) -> str:
     """A number as the spec author wrote it: 40, not 40.0."""
     return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
@@ -68,11 +60,11 @@ def _key_result(path: str, i: int, kr: dict[str, Any]) -> Iterator[Diagnostic]:
     metric = kr.get("metric")
     name = f"key result {i + 1} ({metric})" if isinstance(metric, str) and metric else f"key result {i + 1}"
     current, measured = kr.get("current"), kr.get("measured_on")
-    measured_day = _day(measured)
+    measured_day = read_day(measured)
     history = kr.get("history")
     if not isinstance(history, list):
         return
-    entries = [(j, e, day) for j, e in enumerate(history) if isinstance(e, dict) and (day := _day(e.get("date")))]
+    entries = [(j, e, day) for j, e in enumerate(history) if isinstance(e, dict) and (day := read_day(e.get("date")))]
     seen: dict[dt.date, int] = {}
     for j, entry, day in entries:
         at: Pointer = (*here, "history", j, "date")

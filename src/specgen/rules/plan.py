@@ -11,7 +11,6 @@ from collections.abc import Iterator, Sequence
 
 from specgen import suggest
 from specgen.diagnostics import Diagnostic
-from specgen.kinds import EACH, walk
 from specgen.rules.identity import resolve_requirement
 from specgen.rules.valid import Valid
 
@@ -78,13 +77,16 @@ def _cycle_diagnostic(features: dict[str, Valid], cycle: list[str]) -> Diagnosti
 def _untested_musts(valid: Sequence[Valid]) -> Iterator[Diagnostic]:
     # What is verified is read from every feature's test cases, sound or not: a test case with a schema
     # error still names what it was written for, and counting it can only spare a finding, never invent one.
-    verified = {
-        resolve_requirement(fid, ref)
-        for v in valid
-        if v.kind.name == "feature" and isinstance(fid := v.document.data.get("id"), str)
-        for _, ref in walk(v.document.data, ("test_cases", EACH, "verifies", EACH))
-        if isinstance(ref, str)
-    }
+    verified: set[str] = set()
+    for v in valid:
+        fid = v.document.data.get("id")
+        cases = v.document.data.get("test_cases")
+        if v.kind.name != "feature" or not isinstance(fid, str) or not isinstance(cases, list):
+            continue
+        for case in cases:  # plain loops: this runs over every test case on every check
+            refs = case.get("verifies") if isinstance(case, dict) else None
+            if isinstance(refs, list):
+                verified.update(resolve_requirement(fid, ref) for ref in refs if isinstance(ref, str))
     # A feature whose status is broken is not known to be planned; one whose requirements or
     # test cases are broken has no known coverage: SG307 cannot speak of either.
     for fid, doc in _features(valid, "status", "requirements", "test_cases").items():

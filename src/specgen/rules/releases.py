@@ -28,6 +28,7 @@ from typing import Any, Protocol
 
 from specgen.diagnostics import Diagnostic
 from specgen.kinds import Kind
+from specgen.rules.valid import day
 
 
 class Spec(Protocol):
@@ -79,19 +80,10 @@ def overdue_since(status: object, target_date: object, today: dt.date) -> dt.dat
     release has neither shipped nor been cancelled. SG316 and the roadmap
     page (a template global) both ask this function, so they always agree.
     """
-    target = _date(target_date)
+    target = day(target_date)
     if not isinstance(status, str) or status in CLOSED or target is None or target >= today:
         return None
     return target
-
-
-def _date(value: object) -> dt.date | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        return None  # the schema reports a date it cannot read
 
 
 def _named(ident: str, release: dict[str, Any]) -> str:

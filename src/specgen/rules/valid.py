@@ -15,6 +15,7 @@ below it, one broken requirement makes the list's coverage unknown anyway.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Any
@@ -63,3 +64,13 @@ class Valid:
     @property
     def kind(self) -> Kind:
         return self.document.kind
+
+
+def day(value: object) -> dt.date | None:
+    """A date a rule can compare, from a ``YYYY-MM-DD`` text; ``None`` for anything else (the schema reports it)."""
+    if not isinstance(value, str):
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        return None
