@@ -100,7 +100,7 @@ RULES: dict[str, Rule] = _rules(
     Rule("SG314", E, "A feature marked shipped is in a release that is planned, slipped or cancelled."),
     Rule("SG315", E, "A feature that is an idea, in discovery, planned or in progress is in a release marked shipped."),
     Rule("SG316", W, "A release is past its target date and has neither shipped nor been cancelled.", STALE),
-    Rule("SG317", E, "An `ignore` entry cannot apply: an unknown code, the code of an error, or SG318."),
+    Rule("SG317", E, "An `ignore` entry cannot apply: an unknown code, an error's code, SG318, or a blank reason."),
     Rule("SG318", W, "An `ignore` entry matches no finding."),
     Rule("SG319", E, "A key result's history disagrees with its current value or its date."),
     # SG4xx: building
