@@ -61,20 +61,18 @@ INLINE_LIMIT = 25
 class Coverage:
     requirements: int
     covered: int
-    #: Must requirements without a test case in planned-or-later features (SG307's scope).
-    untested_musts: list[str]
     #: Every Must requirement without a test case, by what its feature's status means.
     gaps: MustGaps
     tests: int
     orphan_tests: list[str]
     automated: int
-    passed: int
-    failed: int
-    skipped: int
-    #: Test cases whose last run ended in an error, without a verdict.
-    errors: int
-    #: Test cases whose last result is not_run, or that have none yet.
-    not_run: int
+    #: The test cases' latest results (not run includes those with none yet).
+    results: ResultCounts
+
+    @property
+    def untested_musts(self) -> list[str]:
+        """Must requirements without a test case in planned-or-later features (SG307's scope)."""
+        return list(self.gaps.counted)
 
     @property
     def percent(self) -> float:
@@ -83,11 +81,6 @@ class Coverage:
     @property
     def automated_percent(self) -> float:
         return headlines.percent(self.automated, self.tests, empty=0.0)
-
-    @property
-    def results(self) -> ResultCounts:
-        """The result counts as one value (what the headlines and pages word)."""
-        return ResultCounts(self.passed, self.failed, self.errors, self.skipped, self.not_run)
 
     @property
     def pass_rate(self) -> float | None:
@@ -150,21 +143,14 @@ class Analysis:
         requirements = [r.uid for f in features for r in f.requirements]
         # The same scope as rule SG307 (Must requirements of planned-or-later work), with the rest kept
         # beside it so that a page can say what the count leaves out.
-        gaps = headlines.must_gaps(ws, features)
-        results = headlines.result_counts(cases)
         return Coverage(
             requirements=len(requirements),
             covered=sum(1 for uid in requirements if by_req.get(uid)),
-            untested_musts=list(gaps.counted),
-            gaps=gaps,
+            gaps=headlines.must_gaps(ws, features),
             tests=len(cases),
             orphan_tests=[c.id for c in cases if not any(v in ws.requirements for v in c.verifies)],
             automated=sum(1 for c in cases if c.automation == "automated"),
-            passed=results.passed,
-            failed=results.failed,
-            skipped=results.skipped,
-            errors=results.error,
-            not_run=results.not_run,
+            results=headlines.result_counts(cases),
         )
 
     @cached_property

@@ -38,8 +38,6 @@ COUNTED = PLANNED_OR_LATER
 EARLY = ("idea", "discovery")
 #: Test-result statuses, in the order pages give them; a test case with no result is not_run.
 RESULTS = ("passed", "failed", "error", "skipped", "not_run")
-#: Results of a test that ran: the denominator of the pass rate.
-RAN = ("passed", "failed", "error")
 
 #: Results by test-case ID: an import (JUnit) passes its own to override the specs' ``last_result``.
 Results = Mapping[str, str]

@@ -24,13 +24,11 @@ from functools import lru_cache
 from typing import Any
 
 from jsonschema.exceptions import ValidationError
-from ruamel.yaml import YAML
-from ruamel.yaml.error import YAMLError
-from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from ruamel.yaml.nodes import ScalarNode
 
 from specgen import ecma
 from specgen.diagnostics import Pointer
-from specgen.yamlio import needs_pure
+from specgen.locate import compose, node_at
 
 FORMATS = {"date": "date (YYYY-MM-DD)", "uri": "URL"}
 
@@ -213,26 +211,13 @@ def _flow(value: object) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-@lru_cache(maxsize=2)  # documents are checked one at a time
-def _composed(text: str) -> Node | None:
-    try:
-        # The parser the loader used, so that the text composes as it parsed.
-        node: Node | None = YAML(typ="safe", pure=needs_pure(text)).compose(text)
-    except (YAMLError, RecursionError):
-        return None
-    return node
+#: The file composed as the loader parsed it, kept for the two last documents (they are checked one at a time).
+_composed = lru_cache(maxsize=2)(compose)
 
 
 def source_text(text: str, pointer: Pointer) -> str | None:
     """The scalar at ``pointer`` as written in ``text`` (``1.10``, not 1.1); ``None`` when not found."""
-    node = _composed(text)
-    for part in pointer:
-        if isinstance(node, MappingNode):
-            node = next((v for k, v in node.value if getattr(k, "value", None) == part), None)
-        elif isinstance(node, SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
-            node = node.value[part]
-        else:
-            return None
+    node = node_at(_composed(text), pointer)
     return str(node.value) if isinstance(node, ScalarNode) else None
 
 

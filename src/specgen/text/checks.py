@@ -44,8 +44,9 @@ def check_texts(valid: Sequence[Document], files: FileCache | None, known: set[s
     warn about each spec ID in them that names nothing in ``known``."""
     problems: list[Diagnostic] = []
     kept: set[tuple[str, str]] = set()
-    # In ID order, prepared once: a set's order changes from run to run, and so would a tied suggestion.
-    ordered: list[Candidates] = []
+    # In ID order, prepared once (when first needed): a set's order changes from run to run, and so
+    # would a tied suggestion.
+    candidates: Candidates | None = None
     for doc in valid:
         texts = marked(doc.kind.name, doc.data)
         cached = files.rendered(doc.path, doc.digest) if files else None
@@ -70,9 +71,9 @@ def check_texts(valid: Sequence[Document], files: FileCache | None, known: set[s
             kept.add((texts[i][2], texts[i][1]))
             for ident, _line in refs:
                 if not any(form in known for form in shorter_forms(ident)):
-                    if not ordered:
-                        ordered.append(Candidates(tuple(sorted(known, key=natural_key))))
-                    problems.append(_unknown(doc, texts[i][0], ident, ordered[0]))
+                    if candidates is None:
+                        candidates = Candidates(tuple(sorted(known, key=natural_key)))
+                    problems.append(_unknown(doc, texts[i][0], ident, candidates))
     keep_only(kept)  # plain texts render in microseconds wherever a page needs them
     return problems
 

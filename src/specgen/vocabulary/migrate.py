@@ -84,8 +84,11 @@ def _migrate_file(
     again, _ = parse(new_text, shown, make_yaml(), settings.limits)
     if again != modernize_data(data, words):
         return Migrated(shown, words, "rewriting would change more than the words; edit it by hand")
-    if write and not _replace(file, new_text, bound, read):
-        return Migrated(shown, words, "the file or its folder changed while it was read; run migrate again")
+    try:
+        if write and not _replace(file, new_text, bound, read):
+            return Migrated(shown, words, "the file or its folder changed while it was read; run migrate again")
+    except OSError as error:  # a read-only checkout, a full disk: the user's to fix, not a bug in specgen
+        return Migrated(shown, words, f"cannot write the file: {error.strerror or error}")
     return Migrated(shown, words)
 
 
