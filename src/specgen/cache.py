@@ -85,14 +85,19 @@ class FileCache:
     they are part of the key together with :func:`specgen.fingerprint.fingerprint`.
     """
 
-    def __init__(self, workspace: Path, limits: Limits) -> None:
-        name = hashlib.blake2b(str(workspace.resolve()).encode(), digest_size=12).hexdigest()
-        self.folder = cache_dir() / name
+    def __init__(self, workspace: Path | None, limits: Limits) -> None:
+        """The cache of ``workspace``, read from disk; with ``None``, one that lives in memory only.
+
+        Two checks in a row that share one in-memory cache (the two sides of
+        :mod:`specgen.diff`) parse and check each text they both hold once.
+        """
+        name = hashlib.blake2b(str(workspace.resolve()).encode(), digest_size=12).hexdigest() if workspace else ""
+        self.folder: Path | None = cache_dir() / name if workspace else None
         self.key = cache_key(limits)
         self.old: dict[str, Any] = {}
         self.shards: set[int] = set()  # shards read from disk
         self.stale: set[int] = set()  # shard files that were unreadable, foreign or out of date
-        for shard in range(SHARDS):
+        for shard in range(SHARDS if self.folder else 0):
             files = self._read(shard)
             if files is not None:
                 self.shards.add(shard)
@@ -195,7 +200,7 @@ class FileCache:
             self.stale = set()
 
     def _write(self) -> None:
-        if self.new == self.old:
+        if self.folder is None or self.new == self.old:
             return
         old: dict[int, dict[str, Any]] = {}
         new: dict[int, dict[str, Any]] = {}

@@ -7,6 +7,7 @@ Problems are data in the :class:`CheckResult`; nothing here prints or exits.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
@@ -16,7 +17,7 @@ from specgen.cache import FileCache
 from specgen.comments import cut_texts
 from specgen.config import Settings, read_config
 from specgen.diagnostics import RULES, Diagnostic, Severity, sort_diagnostics
-from specgen.loader import Document, Progress, load_workspace
+from specgen.loader import Document, LoadResult, Progress, load_workspace
 from specgen.locate import locate_all
 from specgen.model import Workspace, build_workspace
 from specgen.rules import check_rules
@@ -125,9 +126,27 @@ def check(
         files: FileCache | None = cache
     else:
         files = FileCache(settings.workspace, settings.limits) if cache else None
-    loaded = modernized(
-        load_workspace(settings.specs_dir, settings.workspace, settings.limits, progress, files, ignore=settings.ignore)
+    loaded = load_workspace(
+        settings.specs_dir, settings.workspace, settings.limits, progress, files, ignore=settings.ignore
     )
+    return check_loaded(settings, loaded, files, progress, config_problems)
+
+
+def check_loaded(
+    settings: Settings,
+    loaded: LoadResult,
+    files: FileCache | None = None,
+    progress: Progress | None = None,
+    config_problems: Sequence[Diagnostic] = (),
+    *,
+    site: bool = True,
+) -> CheckResult:
+    """Check specs already loaded, from disk or from a git revision (:mod:`specgen.diff`).
+
+    ``site=False`` leaves out ``mkdocs.yml``, the assets and the templates,
+    which live on disk, not in the revision the specs came from.
+    """
+    loaded = modernized(loaded)
     diagnostics = [*config_problems, *loaded.diagnostics, *cut_texts(loaded.documents)]
     valid: list[Valid] = []
     for done, document in enumerate(loaded.documents, start=1):
@@ -149,8 +168,11 @@ def check(
         files.save()
     diagnostics.extend(check_rules(loaded.documents, valid, loaded.unreadable, today=settings.today))
     diagnostics.extend(text_problems)
-    diagnostics.extend(check_site_config(settings))
-    diagnostics.extend(template_problems(settings.templates_dir, settings.workspace, settings.limits.max_file_bytes))
+    if site:
+        diagnostics.extend(check_site_config(settings))
+        diagnostics.extend(
+            template_problems(settings.templates_dir, settings.workspace, settings.limits.max_file_bytes)
+        )
     texts = {d.path: d.text for d in loaded.documents}
     diagnostics = sort_diagnostics(locate_all(diagnostics, texts, OLD_KEYS))
     diagnostics, suppressed = suppress(loaded.documents, diagnostics)

@@ -1,6 +1,7 @@
 """The ``specgen`` command: a thin layer over the library API.
 
-Exit codes, decided here and only here:
+Exit codes, named in :mod:`specgen.clikit` and decided by the commands
+(here, and ``specgen diff`` in :mod:`specgen.diff.command`):
 
 * 0: clean (warnings allowed unless ``--strict``)
 * 1: findings in the specs (or a build that failed because of them)
@@ -11,36 +12,26 @@ from __future__ import annotations
 
 import os
 import sys
-import traceback
 from collections import Counter
-from collections.abc import Callable
 from datetime import datetime
-from functools import wraps
 from pathlib import Path
-from typing import Any, TypeVar
 
 import click
 
 from specgen.check import CheckResult, check, resolve_settings
+from specgen.clikit import (
+    EXIT_CLEAN,
+    EXIT_FINDINGS,
+    F,
+    TerminalProgress,
+    guarded,
+    require_workspace,
+    workspace_option,
+)
 from specgen.diagnostics import GATES
 from specgen.reporters import REPORTERS
 from specgen.siteconfig import TRUST_ENV
 from specgen.version import __version__
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
-
-
-def _workspace_option(func: F) -> F:
-    return click.option(
-        "-w",
-        "--workspace",
-        type=click.Path(file_okay=False, path_type=Path),
-        default=".",
-        show_default=True,
-        help="The workspace folder (holds specs/, templates/, mkdocs.yml).",
-    )(func)
 
 
 def _trust_option(func: F) -> F:
@@ -99,67 +90,11 @@ def _check_options(func: F) -> F:
         show_default=True,
         help="How to print diagnostics.",
     )(func)
-    return _workspace_option(func)
-
-
-def _guarded(func: F) -> F:
-    """Turn an unexpected exception into exit code 2 with a short message."""
-
-    @wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return func(*args, **kwargs)
-        except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
-            raise
-        except KeyboardInterrupt:
-            click.echo("interrupted", err=True)
-            sys.exit(EXIT_ERROR)
-        except Exception as error:
-            if os.environ.get("SPECGEN_DEBUG"):
-                traceback.print_exc()
-            click.echo(
-                f"specgen: internal error: {type(error).__name__}: {error}\n"
-                "This is a bug in specgen, not in your specs; set SPECGEN_DEBUG=1 for details.",
-                err=True,
-            )
-            sys.exit(EXIT_ERROR)
-
-    return wrapper  # type: ignore[return-value]  # wraps() keeps the signature; mypy cannot see it is still F
-
-
-class TerminalProgress:
-    """A one-line progress display on a terminal; silent in CI and when output is piped."""
-
-    def __init__(self) -> None:
-        self.enabled = sys.stderr.isatty() and not os.environ.get("CI")
-        self.shown = ""
-
-    def __call__(self, stage: str, done: int, total: int) -> None:
-        if not self.enabled:
-            return
-        if total > 1:
-            # Redraw at most a hundred times a stage, and only when there is much to do.
-            if total < 200 or (done % max(1, total // 100) and done != total):
-                return
-            text = f"{stage} {done:,}/{total:,} ({100 * done // total}%)"
-        else:
-            text = f"{stage}..."
-        click.echo("\r" + text.ljust(len(self.shown)), nl=False, err=True)
-        self.shown = text
-
-    def clear(self) -> None:
-        if self.enabled and self.shown:
-            click.echo("\r" + " " * len(self.shown) + "\r", nl=False, err=True)
-            self.shown = ""
+    return workspace_option(func)
 
 
 def _report(result: CheckResult, output_format: str) -> None:
     click.echo(REPORTERS[output_format](result.diagnostics, result.files, result.suppressed), nl=False)
-
-
-def _require_workspace(workspace: Path) -> None:
-    if not workspace.is_dir():
-        raise click.UsageError(f"workspace {str(workspace)!r} is not a folder")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -170,7 +105,7 @@ def main() -> None:
 
 @main.command("check")
 @_check_options
-@_guarded
+@guarded
 def check_command(
     workspace: Path,
     strict: bool | None,
@@ -181,7 +116,7 @@ def check_command(
     fail_on: tuple[str, ...],
 ) -> None:
     """Check every spec against its schema and the cross-file rules, and mkdocs.yml and the assets."""
-    _require_workspace(workspace)
+    require_workspace(workspace)
     progress = TerminalProgress()
     result = check(
         workspace,
@@ -205,7 +140,7 @@ def check_command(
     default=None,
     help="Where to write the site (default: site/ in the workspace).",
 )
-@_guarded
+@guarded
 def build_command(
     workspace: Path,
     strict: bool | None,
@@ -219,7 +154,7 @@ def build_command(
     """Check the specs, then render and build the site (atomically)."""
     from specgen.site import build
 
-    _require_workspace(workspace)
+    require_workspace(workspace)
     progress = TerminalProgress()
     result = build(
         workspace,
@@ -243,7 +178,7 @@ def build_command(
 
 
 @main.command("serve")
-@_workspace_option
+@workspace_option
 @click.option(
     "-a",
     "--dev-addr",
@@ -253,17 +188,17 @@ def build_command(
     help="Address to serve the preview on.",
 )
 @_trust_option
-@_guarded
+@guarded
 def serve_command(workspace: Path, dev_addr: str, trust_mkdocs_config: bool) -> None:
     """Preview the site, rebuilding and reloading when a spec or template changes."""
     from specgen.site.serve import serve
 
-    _require_workspace(workspace)
+    require_workspace(workspace)
     sys.exit(serve(workspace, dev_addr=dev_addr, trust_mkdocs_config=trust_mkdocs_config or None))
 
 
 @main.command("migrate")
-@_workspace_option
+@workspace_option
 @click.option(
     "--check",
     "check_only",
@@ -271,12 +206,12 @@ def serve_command(workspace: Path, dev_addr: str, trust_mkdocs_config: bool) -> 
     default=False,
     help="Write nothing; exit 1 if any file still uses an old word (for CI).",
 )
-@_guarded
+@guarded
 def migrate_command(workspace: Path, check_only: bool) -> None:
     """Rewrite old spellings of keys and values (SG208) in the spec files, keeping comments and layout."""
     from specgen.vocabulary.migrate import migrate
 
-    _require_workspace(workspace)
+    require_workspace(workspace)
     settings, problems = resolve_settings(workspace)
     for problem in problems:
         click.echo(str(problem), err=True)
@@ -305,7 +240,7 @@ def migrate_command(workspace: Path, check_only: bool) -> None:
     required=True,
     help="Folder to write the JSON Schemas to.",
 )
-@_guarded
+@guarded
 def schema_command(out: Path) -> None:
     """Write the JSON Schemas, for editor completion and hover help."""
     from specgen.schema import write_schemas
@@ -321,3 +256,4 @@ def schema_command(out: Path) -> None:
 
 
 __all__ = ["main", "resolve_settings"]
+

@@ -16,7 +16,7 @@ import os
 import warnings
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any
 
 from ruamel.yaml import YAML
@@ -71,7 +71,7 @@ class LoadResult:
         return len(self.documents) + len(self.unreadable)
 
 
-def kind_of(relative: Path) -> Kind | None:
+def kind_of(relative: PurePath) -> Kind | None:
     """The kind of spec a path (relative to the specs folder) holds."""
     parts = relative.parts
     if len(parts) == 1 and parts[0].lower() in (PRODUCT_FILE, PRODUCT_FILE.replace(".yaml", ".yml")):
@@ -123,24 +123,61 @@ def load_workspace(
     looks like a misfiled spec (deeper inside a kind's folder, or in a folder
     named nearly like a kind's): no glob can drop a spec unseen.
     """
+    bound, refused = specs_folder(specs_dir, workspace)
+    if refused is not None:  # one error for the folder, not one per file in it (nor "no product")
+        return LoadResult([], [refused], {PRODUCT_ID: PRODUCT})
+    entries = [
+        Entry(file.relative_to(specs_dir), shown_path(file, workspace), file.is_symlink() and file.is_dir())
+        for file in discover(specs_dir)
+    ]
+
+    def read(entry: Entry) -> tuple[str | None, list[Diagnostic]]:
+        return read_text(specs_dir / entry.relative, entry.shown, bound, limits, bound_name="the specs folder")
+
+    return load_entries(entries, read, shown_path(specs_dir, workspace), limits, progress, cache, ignore=ignore)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One file to load: its path inside the specs folder, the path users see, and whether it links to a folder."""
+
+    relative: PurePath
+    shown: str
+    #: A link to a folder, which is never followed: one SG110, nothing read.
+    folder_link: bool = False
+
+
+#: Reads one entry's text, or says why it cannot be read (from disk, or from git: :mod:`specgen.diff.git`).
+Read = Callable[[Entry], tuple[str | None, list[Diagnostic]]]
+
+
+def load_entries(
+    entries: Sequence[Entry],
+    read: Read,
+    specs_shown: str,
+    limits: Limits,
+    progress: Progress | None = None,
+    cache: FileCache | None = None,
+    *,
+    ignore: Sequence[str] = (),
+) -> LoadResult:
+    """Load the files ``entries`` name, each read by ``read``; see :func:`load_workspace`.
+
+    ``specs_shown`` is the specs folder as users see it, for hints.
+    """
     documents: list[Document] = []
     diagnostics: list[Diagnostic] = []
     unreadable: dict[str, Kind] = {}
     yaml = make_yaml()
-    bound, refused = specs_folder(specs_dir, workspace)
-    if refused is not None:  # one error for the folder, not one per file in it (nor "no product")
-        return LoadResult([], [refused], {PRODUCT_ID: PRODUCT})
     ignored = matcher(ignore)
-    files = list(discover(specs_dir))
-    for done, file in enumerate(files, start=1):
+    for done, entry in enumerate(entries, start=1):
         if progress:
-            progress("reading", done, len(files))
-        shown = shown_path(file, workspace)
-        relative = file.relative_to(specs_dir)
+            progress("reading", done, len(entries))
+        shown, relative = entry.shown, entry.relative
         kind = kind_of(relative)
         if kind is None and ignored is not None and ignored(shown) and not _looks_like_a_spec(relative):
             continue  # other YAML the team keeps here on purpose
-        if file.is_symlink() and file.is_dir():
+        if entry.folder_link:
             diagnostics.append(
                 Diagnostic.of(
                     "SG110",
@@ -159,20 +196,21 @@ def load_workspace(
                     shown,
                     "not a spec location, so this file is neither checked nor on the site; specs live in "
                     f"product.yaml or in {', '.join(sorted(f + '/' for f in KIND_BY_FOLDER))}",
-                    hint=f"did you mean {folder!r}?" if folder else _ignore_hint(relative, specs_dir, workspace),
+                    hint=f"did you mean {folder!r}?" if folder else _ignore_hint(relative, specs_shown),
                 )
             )
             guess = KIND_BY_FOLDER[folder] if folder else None
-            if guess is not None and file.stem.startswith(f"{guess.prefix}-"):
+            if guess is not None and relative.stem.startswith(f"{guess.prefix}-"):
                 # A spec in the wrong folder still defines its ID: references to it are not a second finding.
-                unreadable[file.stem] = guess
+                unreadable[relative.stem] = guess
             continue
-        doc, problems = load_file(file, shown, kind, yaml, bound, limits, cache)
-        diagnostics.extend(problems)
+        text, problems = read(entry)
+        doc, parse_problems = (None, []) if text is None else load_text(text, shown, kind, yaml, limits, cache)
+        diagnostics.extend(problems or parse_problems)
         if doc is not None:
             documents.append(doc)
         else:
-            unreadable[file.stem] = kind
+            unreadable[relative.stem] = kind
     return LoadResult(documents, diagnostics, unreadable)
 
 
@@ -199,7 +237,7 @@ def shown_path(file: Path, workspace: Path) -> str:
         return file.as_posix()
 
 
-def _misfiled_folder(relative: Path) -> str | None:
+def _misfiled_folder(relative: PurePath) -> str | None:
     """The kind folder a file directly in a near-spelled folder (``feature/``, ``Personas/``) was meant for."""
     if len(relative.parts) != 2:
         return None
@@ -209,7 +247,7 @@ def _misfiled_folder(relative: Path) -> str | None:
     return folders[close[0]] if close else None
 
 
-def _looks_like_a_spec(relative: Path) -> bool:
+def _looks_like_a_spec(relative: PurePath) -> bool:
     """A misfiled spec, which no ``ignore:`` glob may hide: deeper inside a kind's folder, or in a near-spelled one.
 
     Nobody keeps other YAML in ``features/sub/`` or ``feature/`` on purpose;
@@ -218,23 +256,16 @@ def _looks_like_a_spec(relative: Path) -> bool:
     return relative.parts[0] in KIND_BY_FOLDER or _misfiled_folder(relative) is not None
 
 
-def _ignore_hint(relative: Path, specs_dir: Path, workspace: Path) -> str:
+def _ignore_hint(relative: PurePath, specs: str) -> str:
     """How to keep a file that is no spec: an ``ignore`` glob for its folder, or for it alone."""
-    specs = shown_path(specs_dir, workspace)
     glob = f"{specs}/{relative.parts[0]}/**" if len(relative.parts) >= 2 else f"{specs}/{relative.as_posix()}"
     return f'move it where its kind lives, or, if it is no spec, add to specgen.yaml: ignore: ["{glob}"]'
 
 
-def load_file(
-    file: Path, shown: str, kind: Kind, yaml: YAML, bound: Path, limits: Limits, cache: FileCache | None = None
+def load_text(
+    text: str, shown: str, kind: Kind, yaml: YAML, limits: Limits, cache: FileCache | None = None
 ) -> tuple[Document | None, list[Diagnostic]]:
-    """Read and parse one file; problems come back as diagnostics.
-
-    ``bound`` is the specs folder's real path: the file's must stay inside it.
-    """
-    text, problems = read_text(file, shown, bound, limits, bound_name="the specs folder")
-    if text is None:
-        return None, problems
+    """Parse one file's text; problems come back as diagnostics."""
     key = digest(kind.name, text)
     parsed = cache.parsed(shown, key) if cache else None
     if parsed is None:

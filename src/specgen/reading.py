@@ -44,21 +44,35 @@ def read_text(
     except _NotRegular as error:
         return fail("SG110", str(error))
     except _TooLarge as error:
-        return fail(
-            "SG106",
-            f"the file has {error.size:,} bytes; the limit is {limits.max_file_bytes:,} "
-            "(split the spec into smaller files)",
-        )
+        return None, [too_large(shown, error.size, limits)]
     except OSError as error:
         return fail("SG110", f"cannot read the file: {error.strerror or error}")
+    return decode(raw, shown)
+
+
+def decode(raw: bytes, shown: str) -> tuple[str | None, list[Diagnostic]]:
+    """The text of a spec file's bytes (UTF-8, a BOM allowed), or why they are not text.
+
+    Shared by files read from disk and files read from git (:mod:`specgen.diff.git`).
+    """
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line, column = byte_position(raw, error.start)
-        return fail("SG104", f"byte 0x{raw[error.start]:02x} is not valid UTF-8; save the file as UTF-8", line, column)
+        message = f"byte 0x{raw[error.start]:02x} is not valid UTF-8; save the file as UTF-8"
+        return None, [Diagnostic.of("SG104", shown, message, line=line, column=column)]
     if "\x00" in text:
-        return fail("SG104", "the file holds NUL bytes: it looks binary, not text")
+        return None, [Diagnostic.of("SG104", shown, "the file holds NUL bytes: it looks binary, not text")]
     return text, []
+
+
+def too_large(shown: str, size: int, limits: Limits) -> Diagnostic:
+    """SG106 for a file of ``size`` bytes, over the limit."""
+    return Diagnostic.of(
+        "SG106",
+        shown,
+        f"the file has {size:,} bytes; the limit is {limits.max_file_bytes:,} (split the spec into smaller files)",
+    )
 
 
 class _NotRegular(Exception):
