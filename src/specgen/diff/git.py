@@ -1,0 +1,359 @@
+"""Git: the one module that talks to git, to read revisions without checking anything out.
+
+Every call runs the ``git`` command (never a shell) with output that parses
+unambiguously (``-z``, ``LC_ALL=C``, paths unquoted) and with nothing that
+could write or run a configured program: no pager, no prompt, no optional
+locks, no fsmonitor hook, no external diff or textconv. A path comes back
+exactly as git stores it, decoded as UTF-8 with ``surrogateescape`` so that a
+name that is not UTF-8 still round-trips to the file system. git's refusals
+become a :class:`GitError` whose text is the one line the user reads.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import os
+import re
+import shlex
+import subprocess
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from pathlib import Path, PurePosixPath
+from typing import Literal
+
+GitErrorKind = Literal[
+    "no_git", "not_a_repository", "dubious_ownership", "no_commits", "bad_revision", "no_merge_base", "failed"
+]
+
+#: Options before every command: literal pathspecs (a folder named ``specs[1]`` is not a pattern) and settings
+#: that would otherwise change the output's shape or run a program.
+_OPTIONS = (
+    "--no-pager", "--literal-pathspecs", "-c", "core.quotepath=off", "-c", "core.fsmonitor=false",
+    "-c", "log.showSignature=false",  # would run gpg and add its output to the log
+    "-c", "log.showRoot=true",  # a first commit lists the files it added
+)  # fmt: skip
+#: Variables that point git at one repository (a git hook runs with them set) or change how pathspecs read: a
+#: folder names its own repository, whatever the caller's environment says. Configuration passed in the
+#: environment (``GIT_CONFIG_COUNT``, as CI sets ``safe.directory``) stays.
+_DROPPED = (
+    "GIT_DIR", "GIT_WORK_TREE", "GIT_IMPLICIT_WORK_TREE", "GIT_COMMON_DIR", "GIT_INDEX_FILE", "GIT_PREFIX",
+    "GIT_OBJECT_DIRECTORY", "GIT_ALTERNATE_OBJECT_DIRECTORIES", "GIT_GRAFT_FILE", "GIT_SHALLOW_FILE",
+    "GIT_INTERNAL_SUPER_PREFIX", "GIT_GLOB_PATHSPECS", "GIT_NOGLOB_PATHSPECS", "GIT_ICASE_PATHSPECS",
+)  # fmt: skip
+_SAFE_ENV = {"LC_ALL": "C", "GIT_TERMINAL_PROMPT": "0", "GIT_PAGER": "cat", "GIT_OPTIONAL_LOCKS": "0"}
+#: One commit of ``git log -z``: a header token that no status letter can start with, then fixed fields.
+_LOG_FORMAT = "%x01%H%x00%h%x00%ct%x00%P%x00%s"
+_OID = re.compile(r"[0-9a-f]{40}(?:[0-9a-f]{24})?")
+_FETCH_HISTORY = (
+    "this clone is shallow and lacks the history; fetch it with `git fetch --unshallow`"
+    " (in GitHub Actions, set `fetch-depth: 0` on actions/checkout)"
+)
+
+
+class GitError(Exception):
+    """A git problem the user must fix; ``str(error)`` is the clear, one-line message shown to them."""
+
+    def __init__(self, kind: GitErrorKind, message: str) -> None:
+        super().__init__(message)
+        self.kind: GitErrorKind = kind
+
+
+@dataclass(frozen=True)
+class TreeEntry:
+    """A file of a commit's tree: a blob, a symbolic link or a submodule (a gitlink)."""
+
+    #: Relative to the repository's root, with forward slashes, exactly as git stores it.
+    path: str
+    #: ``"100644"``, ``"100755"``, ``"120000"`` (a link) or ``"160000"`` (a submodule).
+    mode: str
+    oid: str
+    #: The blob's bytes; ``None`` for a link or a submodule, which are never read as specs.
+    size: int | None
+
+    @property
+    def is_link(self) -> bool:
+        return self.mode == "120000"
+
+    @property
+    def is_submodule(self) -> bool:
+        return self.mode == "160000"
+
+
+@dataclass(frozen=True)
+class FileChange:
+    """One file a commit changed, as ``git log --name-status -M`` reports it."""
+
+    #: The first letter of git's status: ``"A"``, ``"M"``, ``"D"``, ``"R"`` (a rename), ``"C"``, ``"T"``...
+    status: str
+    #: The path after the change; for ``"D"``, the path removed.
+    path: str
+    #: The path before a rename or a copy.
+    old_path: str | None = None
+
+
+@dataclass(frozen=True)
+class Commit:
+    """A commit of HEAD's first-parent history: how the plan moved, one merge or push to main at a time."""
+
+    oid: str
+    #: The abbreviated OID git shows (at least 7 characters, longer when 7 are ambiguous).
+    short: str
+    #: The committer date in UTC, ISO 8601: ``2026-11-20T14:03:00Z``.
+    date: str
+    #: The committer day in UTC: ``2026-11-20``.
+    day: str
+    #: git's subject: the first paragraph of the message, on one line.
+    subject: str
+    #: The files it changed below the prefix asked for, compared with its first parent; empty unless asked.
+    files: tuple[FileChange, ...] = ()
+    #: The oldest commit of a shallow clone: git hides its parents, so what it changed is unknown (no files).
+    boundary: bool = False
+
+
+@dataclass(frozen=True)
+class Repository:
+    """A git work tree, read through the ``git`` command; nothing here writes to it."""
+
+    #: The work tree's top level, resolved.
+    root: Path
+
+    @classmethod
+    def at(cls, folder: Path) -> Repository:
+        """The repository containing ``folder``."""
+        folder = folder.resolve()
+        if not folder.is_dir():
+            raise GitError("not_a_repository", f"{folder} is not a folder")
+        proc = _run(folder, ["rev-parse", "--show-toplevel"])
+        if proc.returncode and b"must be run in a work tree" in proc.stderr:
+            raise GitError("not_a_repository", f"{folder} is inside a git folder, not a work tree")
+        if proc.returncode:
+            raise _failure(proc, "rev-parse")
+        return cls(Path(_text(proc.stdout.removesuffix(b"\n"))).resolve())
+
+    def head(self) -> str | None:
+        """The commit HEAD names; ``None`` when there are no commits yet."""
+        proc = self._git("rev-parse", "--verify", "--quiet", "HEAD^{commit}")
+        return _text(proc.stdout).strip() if proc.returncode == 0 else None
+
+    def resolve(self, revision: str) -> str:
+        """The full OID of the commit any revision names: a branch, tag, OID, ``origin/main``, ``HEAD~3``."""
+        proc = self._git("rev-parse", "--verify", "--quiet", f"{_revision(revision)}^{{commit}}")
+        if proc.returncode == 0:
+            return _text(proc.stdout).strip()
+        if self.head() is None:
+            raise GitError("no_commits", f"the repository at {self.root} has no commits yet; commit the specs first")
+        if self.is_shallow():
+            raise GitError("bad_revision", f"unknown revision {revision!r}: {_FETCH_HISTORY}")
+        raise GitError("bad_revision", f"unknown revision {revision!r}: no branch, tag or commit of {self.root}")
+
+    def merge_base(self, a: str, b: str) -> str:
+        """The best common ancestor of two revisions, as GitHub compares a pull request."""
+        proc = self._git("merge-base", _revision(a), _revision(b))
+        if proc.returncode == 0:
+            return _text(proc.stdout).strip()
+        if proc.returncode == 1 and not proc.stderr:
+            why = _FETCH_HISTORY if self.is_shallow() else "their histories are unrelated"
+            raise GitError("no_merge_base", f"{a!r} and {b!r} have no common ancestor: {why}")
+        raise _bad_revision(proc, self) or _failure(proc, "merge-base")
+
+    def is_shallow(self) -> bool:
+        """Whether this is a shallow clone (``actions/checkout`` makes one by default): its history stops short."""
+        return _text(self._checked("rev-parse", "--is-shallow-repository")).strip() == "true"
+
+    def tree(self, commit: str, prefix: str) -> list[TreeEntry]:
+        """Every entry below ``prefix`` (a folder relative to the root) at ``commit``, links and submodules too.
+
+        Nothing is followed: a link or a submodule is an entry like a file. When ``prefix`` itself is a file, a
+        link or a submodule at that commit, it is the one entry.
+        """
+        proc = self._git("ls-tree", "-r", "-l", "-z", "--full-tree", _revision(commit), *_pathspec(prefix))
+        if proc.returncode:
+            raise _bad_revision(proc, self) or _failure(proc, "ls-tree")
+        entries = []
+        for record in _records(proc.stdout):
+            meta, _, path = record.partition(b"\t")
+            mode, _kind, oid, size = meta.decode("ascii").split()
+            known = size.isdigit() and mode != "120000"
+            entries.append(TreeEntry(_text(path), mode, oid, int(size) if known else None))
+        return entries
+
+    def worktree(self, prefix: str) -> list[str]:
+        """The paths below ``prefix`` on disk that git tracks or would track (untracked but not ignored), sorted.
+
+        A tracked file deleted from disk is left out. An untracked repository inside the folder is one path (the
+        folder's, without git's trailing slash): its files belong to another repository.
+        """
+        out = self._checked("ls-files", "-c", "-o", "-d", "-t", "--exclude-standard", "-z", *_pathspec(prefix))
+        present: set[str] = set()
+        removed: set[str] = set()
+        for record in _records(out):
+            tag, _, path = record.partition(b" ")
+            (removed if tag == b"R" else present).add(_text(path).removesuffix("/"))
+        return sorted(present - removed)
+
+    def blobs(self, oids: Iterable[str]) -> dict[str, bytes]:
+        """The content of each distinct object, read by one ``git cat-file --batch`` for all of them."""
+        wanted = list(dict.fromkeys(oids))
+        for oid in wanted:
+            if not _OID.fullmatch(oid):
+                raise ValueError(f"not an object ID: {oid!r}")
+        if not wanted:
+            return {}
+        # communicate() writes stdin while it reads stdout: no pipe fills up, however many blobs.
+        out = self._checked("cat-file", "--batch", stdin="".join(f"{oid}\n" for oid in wanted).encode("ascii"))
+        found: dict[str, bytes] = {}
+        at = 0
+        for oid in wanted:  # each answer: "<oid> <type> <size>\n<content>\n", or "<oid> missing\n"
+            end = out.index(b"\n", at)
+            header = out[at:end].split()
+            if len(header) != 3:
+                raise GitError("failed", f"git cannot read object {oid} ({_text(b' '.join(header[1:]))})")
+            at = end + 2 + int(header[2])
+            found[oid] = out[end + 1 : at - 1]
+        return found
+
+    def log(self, prefix: str, limit: int, *, files: bool = True) -> list[Commit]:
+        """The last ``limit`` commits, newest first, on HEAD's first-parent history that touched ``prefix``.
+
+        Each lists its file changes below ``prefix`` against its first parent (renames detected) when ``files``
+        is true. A shallow clone gives what history it has; no commits yet give none.
+        """
+        head = self.head()
+        if head is None:
+            return []
+        # --first-parent also lists a merge's changes against its first parent, as main saw them.
+        changes = ("--name-status", "-M", "--no-ext-diff", "--no-textconv")
+        out = self._checked(
+            "log", "--first-parent", f"--max-count={max(limit, 0)}", "-z", "--encoding=UTF-8",
+            f"--format={_LOG_FORMAT}", *(changes if files else ()), head, *_pathspec(prefix),
+        )  # fmt: skip
+        commits = _parse_log(out)
+        cut = set() if all(parents for _, parents in commits) else self._shallow_commits()
+        return [replace(c, files=(), boundary=True) if c.oid in cut else c for c, _ in commits]
+
+    def last_commits(self, prefix: str, limit: int = 200) -> dict[str, Commit]:
+        """For each path below ``prefix`` at HEAD, the newest of the last ``limit`` commits that changed it.
+
+        One log: on first-parent history a path's newest change says whether it is still there (a deletion or
+        a rename away means it is not). A path no commit of the window changed, or only a shallow clone's
+        boundary (which hides what it changed), is left out.
+        """
+        latest: dict[str, Commit] = {}
+        settled: set[str] = set()
+        for commit in self.log(prefix, limit):
+            for change in commit.files:
+                if change.path not in settled and change.status != "D":
+                    latest[change.path] = commit
+                settled.add(change.path)
+                if change.status == "R" and change.old_path is not None:
+                    settled.add(change.old_path)
+        return latest
+
+    def commit_before(self, day: dt.date) -> str | None:
+        """The newest commit on HEAD's first-parent history committed (UTC) before ``day`` 00:00 UTC."""
+        head = self.head()
+        if head is None:
+            return None
+        # --before keeps commits at or before its time, and commit times are whole seconds: one second earlier.
+        midnight = calendar.timegm((day.year, day.month, day.day, 0, 0, 0))
+        out = self._checked("rev-list", "--first-parent", "--max-count=1", f"--before=@{midnight - 1} +0000", head)
+        return _text(out).strip() or None
+
+    def _shallow_commits(self) -> set[str]:
+        """The boundary commits of a shallow clone, from git's ``shallow`` file (none for a full clone)."""
+        shallow = self.root / _text(self._checked("rev-parse", "--git-path", "shallow")).strip()
+        return set(shallow.read_text(encoding="ascii").split()) if shallow.is_file() else set()
+
+    def _git(self, *args: str, stdin: bytes = b"") -> subprocess.CompletedProcess[bytes]:
+        return _run(self.root, args, stdin)
+
+    def _checked(self, *args: str, stdin: bytes = b"") -> bytes:
+        proc = _run(self.root, args, stdin)
+        if proc.returncode:
+            raise _failure(proc, args[0])
+        return proc.stdout
+
+
+def _run(folder: Path, args: Iterable[str], stdin: bytes = b"") -> subprocess.CompletedProcess[bytes]:
+    """Run git in ``folder``; a refusal that any command can meet (no git, no repository) raises."""
+    env = {k: v for k, v in os.environ.items() if k not in _DROPPED} | _SAFE_ENV
+    try:
+        proc = subprocess.run(
+            ["git", "-C", str(folder), *_OPTIONS, *args], input=stdin, capture_output=True, env=env, check=False
+        )
+    except FileNotFoundError:
+        raise GitError("no_git", "git is not installed (or not on PATH); specgen reads revisions with git") from None
+    if proc.returncode and b"detected dubious ownership" in proc.stderr:
+        found = re.search(rb"in repository at '(.*)'", proc.stderr)
+        where = _text(found.group(1)) if found else str(folder)
+        raise GitError(
+            "dubious_ownership",
+            f"git refuses to read {where}: another user owns it (git's 'dubious ownership' check); if you trust it,"
+            f" run: git config --global --add safe.directory {shlex.quote(where)}",
+        )
+    if proc.returncode and b"not a git repository" in proc.stderr:
+        raise GitError("not_a_repository", f"{folder} is not in a git repository; specgen diff compares git revisions")
+    return proc
+
+
+def _failure(proc: subprocess.CompletedProcess[bytes], command: str) -> GitError:
+    lines = _text(proc.stderr).strip().splitlines() or [f"exit status {proc.returncode}"]
+    return GitError("failed", f"git {command} failed: {lines[0].removeprefix('fatal: ')}")
+
+
+def _bad_revision(proc: subprocess.CompletedProcess[bytes], repo: Repository) -> GitError | None:
+    """The error for a revision git does not know, or ``None`` when git failed for another reason."""
+    found = re.search(rb"Not a valid (?:object name|commit name) (.*)", proc.stderr)
+    if found is None:
+        return None
+    revision = _text(found.group(1)).strip()
+    why = _FETCH_HISTORY if repo.is_shallow() else f"no branch, tag or commit of {repo.root}"
+    return GitError("bad_revision", f"unknown revision {revision!r}: {why}")
+
+
+def _revision(revision: str) -> str:
+    """A revision safe to pass as an argument: one that starts with ``-`` would be read as an option."""
+    if not revision or revision.startswith("-") or "\0" in revision:
+        raise GitError("bad_revision", f"unknown revision {revision!r}: a revision cannot start with '-' or be empty")
+    return revision
+
+
+def _pathspec(prefix: str) -> tuple[str, ...]:
+    """The arguments that limit a command to ``prefix``: none for the whole repository (``""`` or ``"."``)."""
+    folder = PurePosixPath(prefix).as_posix()
+    return () if folder == "." else ("--", folder)
+
+
+def _records(out: bytes) -> list[bytes]:
+    return out.split(b"\0")[:-1] if out else []
+
+
+def _text(raw: bytes) -> str:
+    return raw.decode("utf-8", "surrogateescape")
+
+
+def _parse_log(out: bytes) -> list[tuple[Commit, str]]:
+    """Commits of ``git log -z`` with :data:`_LOG_FORMAT`, each with its parents (``""`` for none)."""
+    tokens = out.split(b"\0")
+    commits: list[tuple[Commit, str]] = []
+    i = 0
+    while i < len(tokens) - 1:  # the output ends with a NUL: one blank token last
+        oid, short, stamp, parents, subject = (t.decode("utf-8", "replace") for t in tokens[i : i + 5])
+        i += 5
+        files: list[FileChange] = []
+        # Status tokens ("M", "R100", the first after a newline) up to the next header; a path is taken by
+        # position after its status, so a path that starts like a header cannot pass as one.
+        while i < len(tokens) and not tokens[i].startswith(b"\x01"):
+            status = tokens[i].strip()[:1].decode("ascii")
+            if not status:
+                i += 1
+            elif status in ("R", "C"):
+                files.append(FileChange(status, _text(tokens[i + 2]), _text(tokens[i + 1])))
+                i += 3
+            else:
+                files.append(FileChange(status, _text(tokens[i + 1])))
+                i += 2
+        date = dt.datetime.fromtimestamp(int(stamp), dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        commits.append((Commit(oid.removeprefix("\x01"), short, date, date[:10], subject, tuple(files)), parents))
+    return commits
