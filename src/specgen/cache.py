@@ -109,6 +109,7 @@ class FileCache:
         self._sound: set[str] = set()
 
     def _shard_file(self, shard: int) -> Path:
+        assert self.folder is not None, "an in-memory cache has no files"
         return self.folder / f"{shard:02d}.json"
 
     def _read(self, shard: int) -> dict[str, Any] | None:

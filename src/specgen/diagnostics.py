@@ -12,6 +12,9 @@ severity and a one-line summary; the site's rule reference is rendered from it.
 from __future__ import annotations
 
 import enum
+import hashlib
+import json
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
@@ -51,8 +54,9 @@ def _rules(*rules: Rule) -> dict[str, Rule]:
 E, W = Severity.ERROR, Severity.WARNING
 
 #: The ``--fail-on`` groups: warnings that do not fail ``--strict`` unless asked.
-STALE, DEPRECATED = "stale", "deprecated"
-GATES = (STALE, DEPRECATED)
+#: ``history``: the git history a build reads is missing, a fact of the checkout rather than of the specs.
+STALE, DEPRECATED, HISTORY = "stale", "deprecated", "history"
+GATES = (STALE, DEPRECATED, HISTORY)
 
 #: Every rule specgen applies, by code. Codes are stable: never reuse one.
 RULES: dict[str, Rule] = _rules(
@@ -107,6 +111,13 @@ RULES: dict[str, Rule] = _rules(
     Rule("SG401", E, "A template failed to render."),
     Rule("SG402", E, "MkDocs failed to build the site."),
     Rule("SG403", E, "The workspace configuration is invalid."),
+    Rule(
+        "SG409",
+        W,
+        "The git history `since` needs is missing (a shallow clone, no git, an unknown revision): "
+        "the briefs leave out what changed.",
+        HISTORY,
+    ),
 )
 
 
@@ -183,6 +194,24 @@ class Diagnostic:
         if self.hint:
             text += f" ({self.hint})"
         return text
+
+
+_LINE_NUMBERS = re.compile(r"\b(lines?|columns?) [0-9][0-9,]*")
+
+
+def identity(d: Diagnostic, path: str | None = None) -> str:
+    """A finding's identity, which edits elsewhere in its file do not change.
+
+    It is made of the file's path (``path`` overrides it: a renamed file's
+    findings keep their identity), the rule's code, the JSON pointer of the
+    value and the message with every line and column number masked ("first
+    on line 3" moves with the lines): not the location. ``specgen diff``
+    compares findings by it, and report formats use it as a fingerprint.
+    """
+    pointer = json.dumps(list(d.pointer), ensure_ascii=False)
+    message = _LINE_NUMBERS.sub(r"\1 #", d.message)
+    key = "\0".join((path or d.path, d.code, pointer, message))
+    return hashlib.blake2b(key.encode(), digest_size=16).hexdigest()
 
 
 def sort_diagnostics(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:

@@ -1,0 +1,122 @@
+"""Specs added, removed, renamed, and spec files that do not load on one side.
+
+A spec of the same kind whose content is equal once its ID and the IDs
+derived from it are set aside (``FEAT-3.R2`` inside it, test cases
+``TC-3-1``) is a rename, not a removal and an addition: :func:`renames`
+finds those first, and every other comparison reads through its map.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import replace
+from typing import Any
+
+from specgen.diff.changes import UNREADABLE, Change, Importance, Section
+from specgen.diff.side import Side, spec_id
+from specgen.loader import Document
+
+
+#: Kinds whose additions and removals :mod:`specgen.diff.records` reports, with what they decide or say.
+_RECORDS = frozenset({"decision", "update"})
+
+
+def renames(base: Side, head: Side) -> dict[str, str]:
+    """Base ID -> head ID of every spec that only changed its ID."""
+    head_ids = {spec_id(d) for d in head.documents}
+    base_ids = {spec_id(d) for d in base.documents}
+    gone: dict[tuple[str, str], list[str]] = {}
+    for document in base.documents:
+        ident = spec_id(document)
+        if ident not in head_ids and ident not in head.broken_ids:
+            gone.setdefault((document.kind.name, _canonical(document)), []).append(ident)
+    found: dict[str, str] = {}
+    for document in head.documents:
+        ident = spec_id(document)
+        if ident in base_ids or ident in base.broken_ids:
+            continue
+        olds = gone.get((document.kind.name, _canonical(document)))
+        if olds:
+            found[olds.pop(0)] = ident
+    return found
+
+
+def compare_specs(base: Side, head: Side, renamed: Mapping[str, str]) -> list[Change]:
+    """Specs added, removed and renamed, and files broken on one side."""
+    changes: list[Change] = []
+    base_docs = {spec_id(d): d for d in base.documents}
+    head_docs = {spec_id(d): d for d in head.documents}
+    new_ids = set(renamed.values())
+    for ident, document in head_docs.items():
+        if ident in base_docs or ident in new_ids or ident in base.broken_ids or document.kind.name in _RECORDS:
+            continue
+        changes.append(_one(Section.SPECS, "added", document, f"new {document.kind.title.lower()}"))
+    for ident, document in base_docs.items():
+        if ident in head_docs or ident in renamed or ident in head.broken_ids or document.kind.name in _RECORDS:
+            continue
+        changes.append(_one(Section.SPECS, "removed", document, f"{document.kind.title.lower()} removed"))
+    for old, new in renamed.items():
+        document = head_docs[new]
+        change = _one(Section.SPECS, "renamed", document, f"renamed from {old} (content unchanged)")
+        changes.append(replace(change, before=old, after=new))
+    for side, other in ((base, head), (head, base)):
+        for ident, error in side.broken_ids.items():
+            summary = f"{error.path} does not load at {side.label}: {error.code} {error.message}"
+            if ident in other.broken_ids:
+                summary = f"{error.path} does not load on either side: {error.code} {error.message}"
+                if side is head:
+                    continue  # said once
+            changes.append(
+                Change(
+                    Section.SPECS,
+                    "unreadable",
+                    ident,
+                    summary,
+                    Importance.ALERT if side is head else Importance.NOTABLE,
+                    path=error.path,
+                    flags=frozenset({UNREADABLE}),
+                    details={"side": side.name, "code": error.code, "line": error.line, "column": error.column},
+                )
+            )
+    return changes
+
+
+def title_of(data: Mapping[str, Any]) -> str:
+    """A spec's title as plain text: its title, or a persona's or stakeholder's name."""
+    value = data.get("title", data.get("name", ""))
+    return str(getattr(value, "plain", value)) if value is not None else ""
+
+
+def external(data: Mapping[str, Any]) -> bool:
+    return data.get("visibility") == "external"
+
+
+def _one(section: Section, kind: str, document: Document, summary: str) -> Change:
+    data = document.data
+    is_external = external(data)
+    title = title_of(data)
+    return Change(
+        section,
+        kind,
+        spec_id(document),
+        summary,
+        Importance.NOTABLE,
+        title=title,
+        path=document.path,
+        external=is_external,
+        public_summary=({"added": "new", "removed": "no longer planned"}.get(kind) if is_external else None),
+    )
+
+
+def _canonical(document: Document) -> str:
+    """The document's content with its own ID and the IDs derived from it set aside."""
+    ident = spec_id(document)
+    data = {k: v for k, v in document.data.items() if k != "id"}
+    text = json.dumps(data, sort_keys=True, ensure_ascii=False, default=str)
+    text = re.sub(rf"(?<![\w-]){re.escape(ident)}(?![\w])", "\0", text)
+    number = ident.rpartition("-")[2]
+    if document.kind.name == "feature" and number.isdigit():
+        text = re.sub(rf'"id": "TC-{number}-', '"id": "TC-\0-', text)
+    return text
