@@ -29,6 +29,7 @@ from specgen.clikit import (
     workspace_option,
 )
 from specgen.diagnostics import GATES
+from specgen.diff.command import diff_command
 from specgen.reporters import REPORTERS
 from specgen.siteconfig import TRUST_ENV
 from specgen.version import __version__
@@ -257,3 +258,5 @@ def schema_command(out: Path) -> None:
 
 __all__ = ["main", "resolve_settings"]
 
+
+main.add_command(diff_command)

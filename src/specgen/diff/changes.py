@@ -62,6 +62,7 @@ SLIP = "slip"  # a release's target date moved later
 NEW_ERROR = "new_error"  # a finding of severity error that the diff introduces
 SUSPECT = "suspect"  # a test case verifies a requirement that changed while it did not
 UNREADABLE = "unreadable"  # a spec file does not load on one side
+FLAGS = frozenset({BACKWARDS, MADE_EXTERNAL, INTO_SHIPPED, SLIP, NEW_ERROR, SUSPECT, UNREADABLE})
 
 
 @dataclass(frozen=True)
