@@ -249,3 +249,32 @@ def test_the_report_can_be_written_to_a_file(repo: Path, tmp_path: Path) -> None
 
     assert (code, printed) == (0, "")
     assert [c["kind"] for c in json.loads(out.read_text(encoding="utf-8"))["changes"]] == ["horizon"]
+
+
+def _small_feature(n: int, title: str, status: str, statement: str) -> str:
+    return (
+        f"id: FEAT-{n}\ntitle: {title}\nstatus: {status}\nowner: STK-1\nproblem: Problem {n}.\n"
+        f"requirements:\n  - id: R1\n    statement: {statement}\n    priority: should\n"
+    )
+
+
+def test_the_comment_for_a_diff_touching_1000_features_stays_under_github_s_limit(repo: Path) -> None:
+    """Every section still shows, cut to fit, when a pull request touches a thousand features."""
+    features = repo / "specs/features"
+    for n in range(3, 1003):
+        (features / f"FEAT-{n}.yaml").write_text(_small_feature(n, f"Item {n}", "idea", "Do it."), encoding="utf-8")
+    git(repo, "checkout", "-q", "main")
+    commit_all(repo, "A thousand ideas")
+    git(repo, "checkout", "-q", "-B", "pr")
+    for n in range(3, 1003):
+        text = _small_feature(n, f"Item {n} @team", "discovery", f"Do it well, #{n}.")
+        (features / f"FEAT-{n}.yaml").write_text(text, encoding="utf-8")
+    commit_all(repo, "Rethink them all")
+
+    code, out, _ = run("main", "pr", "-w", str(repo), "--format", "markdown")
+
+    assert code == 0
+    assert len(out) < 60_000
+    assert "<summary>Features (3,000)</summary>" in out  # a title, a status and a statement each
+    assert "more changes in this section" in out
+    assert "@team" not in out
