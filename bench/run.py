@@ -180,6 +180,41 @@ def touch_one_feature(workspace: Path, mark: int | None = None) -> None:
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
+def pull_request(workspace: Path, repo: Path, changed: int) -> Path:
+    """A git copy of ``workspace`` with a branch ``pr`` that changes ``changed`` features.
+
+    Each changed feature gets a new title and a new cost of delay, as a
+    planning pull request does: the diff re-ranks the backlog as well.
+    """
+    shutil.copytree(workspace, repo)
+    env = {
+        **os.environ,
+        "GIT_CONFIG_GLOBAL": os.devnull,
+        "GIT_CONFIG_NOSYSTEM": "1",
+        **{
+            f"GIT_{who}_{what}": value
+            for who in ("AUTHOR", "COMMITTER")
+            for what, value in (("NAME", "bench"), ("EMAIL", "bench@example.com"), ("DATE", "2026-11-20T12:00:00Z"))
+        },
+    }
+
+    def git(*args: str) -> None:
+        subprocess.run(["git", "-C", str(repo), *args], check=True, capture_output=True, env=env)
+
+    git("init", "-q", "-b", "main")
+    git("add", "-A")
+    git("commit", "-q", "-m", "base")
+    git("checkout", "-q", "-b", "pr")
+    for n in range(1, changed + 1):
+        path = repo / f"specs/features/FEAT-{n}.yaml"
+        text = path.read_text(encoding="utf-8")
+        text = re.sub(r'^title: "(.*)"$', r'title: "\1 (revised)"', text, count=1, flags=re.M)
+        text = re.sub(r"cost_of_delay: ([0-9]+)", lambda m: f"cost_of_delay: {int(m[1]) + 700}", text, count=1)
+        path.write_text(text, encoding="utf-8")
+    git("commit", "-q", "-am", "pr")
+    return repo
+
+
 def bench_size(features: int, repeat: int, root: Path, *, browser: bool = True) -> dict[str, Any]:
     workspace = root / f"ws-{features}"
     generate(workspace, features)
@@ -205,6 +240,10 @@ def bench_size(features: int, repeat: int, root: Path, *, browser: bool = True) 
     results["check_cold"] = median_of(repeat, [*check, "--no-cache"])
     measured(check)  # fill the per-file cache once, as any earlier run would have
     results["check_edit"] = median_of(repeat, check, lambda: touch_one_feature(workspace))
+    print(f"  {features:,} features: diff of two revisions", file=sys.stderr)
+    repo = pull_request(workspace, root / f"repo-{features}", changed=10)
+    results["check_cold_repo"] = median_of(repeat, [*specgen, "check", "-w", str(repo), "--no-cache"])
+    results["diff_10"] = median_of(repeat, [*specgen, "diff", "main", "pr", "-w", str(repo), "--format", "json"])
     print(f"  {features:,} features: build", file=sys.stderr)
     build = [*specgen, "build", "-w", str(workspace), "--site-dir", str(site)]
     results["build_cold"] = median_of(repeat, [*build, "--no-cache"], lambda: shutil.rmtree(site, ignore_errors=True))
@@ -223,6 +262,8 @@ ROWS = (
     ("check_cold", "specgen check, cold"),
     ("check_edit", "specgen check after editing one file"),
     ("floor_parse_validate", "floor: C-parser load + compiled validators"),
+    ("diff_10", "specgen diff of two revisions, 10 features changed (JSON)"),
+    ("check_cold_repo", "specgen check --no-cache of one of those revisions"),
     ("build_cold", "specgen build, cold"),
     ("rebuild_edit", "specgen build after editing one spec"),
     ("floor_render_mkdocs", "floor: render + bare mkdocs build (index nav)"),
@@ -258,6 +299,7 @@ def table(all_results: dict[int, dict[str, Any]]) -> str:
     ratios = (
         ("check cold / parse+validate floor", "check_cold", "floor_parse_validate"),
         ("check after one edit / check cold", "check_edit", "check_cold"),
+        ("diff of 10 features / check --no-cache (target: at most 2.5x)", "diff_10", "check_cold_repo"),
         ("build cold / render+mkdocs floor", "build_cold", "floor_render_mkdocs"),
     )
     for title, a, b in ratios:

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import click
 
+from specgen import step_summary
 from specgen.check import CheckResult, check, resolve_settings
 from specgen.clikit import (
     EXIT_CLEAN,
@@ -28,6 +29,7 @@ from specgen.clikit import (
     require_workspace,
     workspace_option,
 )
+from specgen.config import SINCE_EXAMPLE, since_problem
 from specgen.diagnostics import GATES
 from specgen.diff.command import diff_command
 from specgen.reporters import REPORTERS
@@ -65,8 +67,9 @@ def _check_options(func: F) -> F:
         type=click.Choice(GATES),
         multiple=True,
         help=(
-            "With --strict, fail on these warnings too: stale (a date passed, e.g. a release now overdue) or "
-            "deprecated (an old spelling). Repeatable. Without it they are reported but never fail a run."
+            "With --strict, fail on these warnings too: stale (a date passed, e.g. a release now overdue), "
+            "deprecated (an old spelling) or history (the git history a build's since needs is missing). "
+            "Repeatable. Without it they are reported but never fail a run."
         ),
     )(func)
     func = click.option(
@@ -80,7 +83,7 @@ def _check_options(func: F) -> F:
         "--strict",
         is_flag=True,
         default=None,
-        help="Treat warnings as errors (except stale and deprecated ones: see --fail-on).",
+        help="Treat warnings as errors (except stale, deprecated and history ones: see --fail-on).",
     )(func)
     func = _trust_option(func)
     func = click.option(
@@ -130,7 +133,15 @@ def check_command(
     )
     progress.clear()
     _report(result, output_format)
+    step_summary.append(result.diagnostics, result.suppressed, result.files)  # only when GitHub Actions asks
     sys.exit(EXIT_CLEAN if result.success else EXIT_FINDINGS)
+
+
+def _since(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+    wrong = None if value is None else since_problem(value)
+    if wrong is not None:
+        raise click.BadParameter(f"{wrong} ({SINCE_EXAMPLE.replace('since: ', '--since ')})")
+    return value
 
 
 @main.command("build")
@@ -141,12 +152,24 @@ def check_command(
     default=None,
     help="Where to write the site (default: site/ in the workspace).",
 )
+@click.option(
+    "--since",
+    metavar="REF",
+    default=None,
+    callback=_since,
+    help=(
+        "Add 'What changed since REF' to each brief: REF is a revision (v0.1.0, main~20, a commit) or a day "
+        "YYYY-MM-DD (the last commit before it). Overrides since: in specgen.yaml. Needs the git history "
+        "(fetch-depth: 0 in CI); without it the section is left out with warning SG409."
+    ),
+)
 @guarded
 def build_command(
     workspace: Path,
     strict: bool | None,
     output_format: str,
     site_dir: Path | None,
+    since: str | None,
     no_cache: bool,
     trust_mkdocs_config: bool,
     today: datetime | None,
@@ -166,6 +189,7 @@ def build_command(
         trust_mkdocs_config=trust_mkdocs_config or None,
         today=today.date() if today else None,
         fail_on=frozenset(fail_on) or None,
+        since=since,
     )
     progress.clear()
     _report(result.check, output_format)

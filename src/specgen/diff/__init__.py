@@ -77,13 +77,13 @@ def diff(
     given_base = repo.resolve(base)
     base_commit = repo.merge_base(given_base, head_commit) if merge_base else given_base
     revisions = Revisions(repo, settings)
-    base_label = _label(base, base_commit, given_base)
+    base_label = _label(base, base_commit, given_base, head or "the working tree")
     if head is None:
         (base_side,) = revisions.trees([("base", base_label, base_commit)])
         head_side = revisions.worktree("head", "the working tree")
     else:
         base_side, head_side = revisions.trees(
-            [("base", base_label, base_commit), ("head", _label(head, head_commit, head_commit), head_commit)]
+            [("base", base_label, base_commit), ("head", _label(head, head_commit, head_commit, head), head_commit)]
         )
     return DiffResult(
         Revision("base", base, base_commit, base_side.label, base_side.result.files),
@@ -99,6 +99,7 @@ def compare(base: Side, head: Side) -> list[Change]:
     return ordered([change for comparison in COMPARISONS for change in comparison(base, head, renamed)])
 
 
-def _label(given: str, commit: str, resolved: str) -> str:
+def _label(given: str, commit: str, resolved: str, other: str) -> str:
+    """``main (1a2b3c4)``, or, when the merge base stands for what was given, says so."""
     short = commit[:7]
-    return f"{given} ({short})" if commit == resolved else f"the merge base of {given} and HEAD ({short})"
+    return f"{given} ({short})" if commit == resolved else f"the merge base of {given} and {other} ({short})"

@@ -14,6 +14,8 @@ import enum
 from dataclasses import dataclass, field
 from typing import Any
 
+from specgen.kinds import natural_key
+
 
 class Section(enum.Enum):
     """Where a change belongs; reports show sections in this order."""
@@ -98,8 +100,15 @@ class Change:
     details: dict[str, Any] = field(default_factory=dict)
 
     @property
-    def sort_key(self) -> tuple[int, int, str, str, str]:
-        return (list(Section).index(self.section), -self.importance, self.subject, self.item, self.kind)
+    def sort_key(self) -> tuple[Any, ...]:
+        """Section, most important first, then subject and item in natural order (FEAT-2 before FEAT-10)."""
+        return (
+            list(Section).index(self.section),
+            -self.importance,
+            natural_key(self.subject),
+            natural_key(self.item),
+            self.kind,
+        )
 
 
 def ordered(changes: list[Change]) -> list[Change]:
