@@ -18,7 +18,6 @@ from specgen.diff.changes import UNREADABLE, Change, Importance, Section
 from specgen.diff.side import Side, spec_id
 from specgen.loader import Document
 
-
 #: Kinds whose additions and removals :mod:`specgen.diff.records` reports, with what they decide or say.
 _RECORDS = frozenset({"decision", "update"})
 
