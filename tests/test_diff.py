@@ -278,3 +278,15 @@ def test_the_comment_for_a_diff_touching_1000_features_stays_under_github_s_limi
     assert "<summary>Features (3,000)</summary>" in out  # a title, a status and a statement each
     assert "more changes in this section" in out
     assert "@team" not in out
+
+
+def test_any_spec_made_external_is_an_alert_not_only_a_feature(repo: Path) -> None:
+    (repo / "specs/releases/REL-1.yaml").write_text(
+        (repo / "specs/releases/REL-1.yaml").read_text(encoding="utf-8") + "visibility: external\n", encoding="utf-8"
+    )
+    commit_all(repo, "Announce 1.0")
+
+    (change,) = diff(repo, "main", "pr").flagged(MADE_EXTERNAL)
+
+    assert (change.subject, change.kind, change.before, change.after) == ("REL-1", "visibility", "internal", "external")
+    assert change.summary == "release made external: customers and the public pages will see it"

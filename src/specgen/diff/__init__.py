@@ -35,13 +35,14 @@ from specgen.diff.records import compare_records
 from specgen.diff.result import DiffResult, Revision
 from specgen.diff.revisions import Revisions
 from specgen.diff.side import Side
-from specgen.diff.specs import compare_specs, renames
+from specgen.diff.specs import compare_specs, compare_visibility, renames
 
 __all__ = ["Change", "DiffResult", "GitError", "compare", "diff"]
 
 #: Every comparison after the renames, in report order.
 COMPARISONS = (
     compare_specs,
+    compare_visibility,
     compare_features,
     suspect_tests,
     compare_backlog,

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
-from specgen.diff.changes import UNREADABLE, Change, Importance, Section
+from specgen.diff.changes import MADE_EXTERNAL, UNREADABLE, Change, Importance, Section
 from specgen.diff.side import Side, spec_id
 from specgen.loader import Document
 
@@ -79,6 +79,44 @@ def compare_specs(base: Side, head: Side, renamed: Mapping[str, str]) -> list[Ch
                     details={"side": side.name, "code": error.code, "line": error.line, "column": error.column},
                 )
             )
+    return changes
+
+
+def compare_visibility(base: Side, head: Side, renamed: Mapping[str, str]) -> list[Change]:
+    """Specs other than features made external or internal (features': :mod:`specgen.diff.features`).
+
+    Made external is an alert: the customer pages and briefs show it from the next build.
+    """
+    changes = []
+    head_docs = {spec_id(d): d for d in head.documents}
+    for document in base.documents:
+        new = head_docs.get(renamed.get(spec_id(document), spec_id(document)))
+        if new is None or new.kind.name == "feature":
+            continue
+        # Kinds without a visibility (stakeholders, the product) have the key on neither side.
+        before, after = document.data.get("visibility", "internal"), new.data.get("visibility", "internal")
+        if before == after:
+            continue
+        made_external = after == "external"
+        what = new.kind.title.lower()
+        changes.append(
+            Change(
+                Section.SPECS,
+                "visibility",
+                spec_id(new),
+                f"{what} made external: customers and the public pages will see it"
+                if made_external
+                else f"{what} made internal: it leaves the customer pages",
+                Importance.ALERT if made_external else Importance.NOTABLE,
+                title=title_of(new.data),
+                path=new.path,
+                before=before,
+                after=after,
+                flags=frozenset({MADE_EXTERNAL}) if made_external else frozenset(),
+                external=made_external,
+                public_summary="new" if made_external else None,
+            )
+        )
     return changes
 
 
