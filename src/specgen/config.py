@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
@@ -49,6 +50,9 @@ class Settings:
     #: Globs, relative to the workspace (``specs/drafts/**``), of YAML files under the
     #: specs folder that are no specs and are passed over (see :func:`specgen.globs.glob_regex`).
     ignore: tuple[str, ...] = ()
+    #: The revision (``v0.1.0``, ``main~20``, a commit) or day (``2026-11-01``) the briefs say "what
+    #: changed" since (see :mod:`specgen.history`); ``None``: no such section, and no git call for it.
+    since: str | None = None
 
     @classmethod
     def for_workspace(cls, workspace: Path | str = ".", **overrides: Any) -> Settings:
@@ -164,8 +168,14 @@ def _settings(data: dict[str, Any], workspace: Path) -> tuple[dict[str, Any], li
             globs = _globs(value, problem)
             if globs is not None:
                 overrides["ignore"] = globs
+        elif key == "since":
+            wrong = since_problem(value)
+            if wrong is None:
+                overrides["since"] = value
+            else:
+                problem(f"since: {wrong}", (key,), SINCE_EXAMPLE)
         else:
-            known = [*_PATH_KEYS, "strict", "limits", "ignore"]
+            known = [*_PATH_KEYS, "strict", "limits", "ignore", "since"]
             problems.append(
                 Diagnostic.of(
                     "SG403",
@@ -207,6 +217,40 @@ def _globs(value: object, problem: Callable[[str, Pointer, str | None], None]) -
             continue
         ok = False
     return tuple(value) if ok else None
+
+
+SINCE_EXAMPLE = "e.g. since: v0.1.0 (a tag, branch or commit) or since: 2026-11-01 (a day)"
+_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def since_problem(value: object) -> str | None:
+    """What is wrong with a ``since`` value (the setting or ``--since``), or ``None`` when it is usable.
+
+    A value shaped like a day must be a real one (``2026-02-30`` is a typo, not
+    a branch); anything else is a revision, checked by git when the site is
+    built. A revision cannot start with ``-`` (git would read an option) or
+    hold a control character.
+    """
+    if not isinstance(value, str) or not value.strip():
+        return f"must be a revision or a day (text), not {_what(value)}"
+    if _DAY.fullmatch(value):
+        try:
+            dt.date.fromisoformat(value)
+        except ValueError:
+            return f"{value!r} is no day of the calendar"
+        return None
+    if value.startswith("-"):
+        return f"{value!r} is no revision: a revision cannot start with '-'"
+    if (bad := _unprintable(value)) is not None:
+        return f"the revision contains {describe(bad)}, which a revision cannot hold"
+    if value != value.strip():
+        return f"{value!r} starts or ends with a space, which no revision does"
+    return None
+
+
+def since_day(value: str) -> dt.date | None:
+    """The day a ``since`` value names, or ``None`` when it names a revision."""
+    return dt.date.fromisoformat(value) if _DAY.fullmatch(value) else None
 
 
 def _what(value: object) -> str:

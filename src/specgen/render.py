@@ -57,6 +57,7 @@ from specgen.filters import (
     plain,
     ref_links,
 )
+from specgen.history import History
 from specgen.limits import Limits
 from specgen.model import Workspace
 from specgen.rules.releases import overdue_since
@@ -96,9 +97,15 @@ BRIEF_TEMPLATES = {a: f"brief-{_slug(a)}.md.j2" for a in AUDIENCES}
 PUBLIC_AUDIENCES = frozenset({"customer"})
 
 
-def plan(ws: Workspace) -> list[Page]:
-    """Every page of the site, in navigation order."""
+def plan(ws: Workspace, history: History | None = None) -> list[Page]:
+    """Every page of the site, in navigation order.
 
+    ``history`` (:func:`specgen.history.gather`) adds the Changes page, each
+    feature's last change and, with ``since``, what changed for each brief;
+    without it, pages say nothing of history.
+    """
+    history = history or History()
+    since = history.since
     pages = [
         Page("index.md", "home.md.j2", "Home", about=frozenset(["product", *ws.updates])),
         Page("roadmap.md", "roadmap.md.j2", "Roadmap", searchable=False, about=frozenset(ws.releases)),
@@ -110,21 +117,30 @@ def plan(ws: Workspace) -> list[Page]:
         Page("decisions.md", "decisions.md.j2", "Decisions", about=frozenset(ws.decisions)),
         Page("stakeholders.md", "stakeholders.md.j2", "Stakeholders", about=frozenset(ws.stakeholders)),
         Page("test-cases.md", "test-cases.md.j2", "Test cases", searchable=False),
-        Page("briefs/index.md", "briefs.md.j2", "Briefs", searchable=False),
     ]
+    if history.log is not None:
+        pages.append(Page("changes.md", "changes.md.j2", "Changes", {"log": history.log}))
+    pages.append(Page("briefs/index.md", "briefs.md.j2", "Briefs", searchable=False))
     pages += [
         Page(
             f"briefs/{_slug(a)}.md",
             BRIEF_TEMPLATES[a],
             f"{AUDIENCE_TITLES[a]} brief",
-            {"audience": a},
+            {"audience": a, "changes": since and since.digest(a)}
+            | ({"changed_behaviour": since and since.changed_behaviour(ws.features)} if a == "support" else {}),
             public=a in PUBLIC_AUDIENCES,
             searchable=False,
         )
         for a in AUDIENCES
     ]
     pages += [
-        Page(f"features/{f.id}.md", "feature.md.j2", f"{f.id}: {f.title}", {"feature": f}, about=frozenset([f.id]))
+        Page(
+            f"features/{f.id}.md",
+            "feature.md.j2",
+            f"{f.id}: {f.title}",
+            {"feature": f, "last_change": history.last.get(f.id), "review": since and since.review(f.id)},
+            about=frozenset([f.id]),
+        )
         for f in ws.features.values()
     ]
     return pages

@@ -16,7 +16,8 @@ from pathlib import Path
 
 from specgen.check import CheckResult, check, resolve_settings
 from specgen.config import CONFIG_FILE, Settings
-from specgen.diagnostics import Diagnostic
+from specgen.diagnostics import Diagnostic, sort_diagnostics
+from specgen.history import History, gather
 from specgen.loader import Progress, shown_path
 from specgen.model import Workspace
 from specgen.render import nav, plan, templates_of
@@ -53,12 +54,17 @@ def build(
     trust_mkdocs_config: bool | None = None,
     today: date | None = None,
     fail_on: frozenset[str] | None = None,
+    since: str | None = None,
 ) -> BuildResult:
     """Check a workspace and, when it is clean, build its site into ``site_dir``.
 
     ``trust_mkdocs_config`` lets MkDocs read ``mkdocs.yml`` as it is, hooks
     and plugins included (see :mod:`specgen.siteconfig`); when ``None``, the
-    environment decides. A file in the workspace never can.
+    environment decides. A file in the workspace never can. ``since`` (a
+    revision or a day ``YYYY-MM-DD``; by default the ``since`` setting) adds
+    "what changed since" to the briefs (see :mod:`specgen.history`); when the
+    history it needs is missing, the section is left out with one SG409
+    warning, which fails ``strict`` only with ``fail_on`` ``history``.
     """
     settings, problems = resolve_settings(
         workspace,
@@ -67,6 +73,7 @@ def build(
         trust_mkdocs_config=trust_mkdocs_config,
         today=today,
         fail_on=fail_on,
+        since=since,
     )
     result = check(settings=settings, progress=progress, cache=cache)
     if problems:
@@ -81,8 +88,23 @@ def build(
         )
     model = result.workspace
     result = result.without_documents()  # needed neither to render nor by MkDocs, which both need the memory
-    build_problems, count = _mkdocs_build(model, settings, progress)
+    if progress:
+        progress("reading the history", 0, 1)
+    history, missing = gather(settings, model, since_given=since is not None)
+    if missing:  # a warning about the checkout, reported with the check's findings
+        result = _with_findings(result, missing)
+        if not result.success:
+            return BuildResult(result, out)
+    build_problems, count = _mkdocs_build(model, settings, progress, history)
     return BuildResult(result, out, build_problems, count)
+
+
+def _with_findings(result: CheckResult, found: list[Diagnostic]) -> CheckResult:
+    """``result`` with more findings, keeping the model it already built (its documents are gone)."""
+    model = result.workspace
+    more = replace(result, diagnostics=sort_diagnostics([*result.diagnostics, *found]))
+    more.__dict__["workspace"] = model
+    return more
 
 
 def unsafe_site_dir(settings: Settings) -> str | None:
@@ -116,7 +138,9 @@ def unsafe_site_dir(settings: Settings) -> str | None:
     return None
 
 
-def _mkdocs_build(workspace: Workspace, settings: Settings, progress: Progress | None) -> tuple[list[Diagnostic], int]:
+def _mkdocs_build(
+    workspace: Workspace, settings: Settings, progress: Progress | None, history: History
+) -> tuple[list[Diagnostic], int]:
     """Render the pages into a docs folder beside the site, build it with MkDocs, then swap the result in.
 
     The pages are written by the bounded child that renders them (see
@@ -131,7 +155,7 @@ def _mkdocs_build(workspace: Workspace, settings: Settings, progress: Progress |
     except OSError as error:
         return [Diagnostic.of("SG402", shown, f"cannot create the site folder: {error}", line=1, column=1)], 0
     try:
-        pages = plan(workspace)
+        pages = plan(workspace, history)
         rendered = render_checked(workspace, settings, docs, progress, pages=pages)
         if isinstance(rendered, Diagnostic):
             return [rendered], 0
