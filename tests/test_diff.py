@@ -290,3 +290,16 @@ def test_any_spec_made_external_is_an_alert_not_only_a_feature(repo: Path) -> No
 
     assert (change.subject, change.kind, change.before, change.after) == ("REL-1", "visibility", "internal", "external")
     assert change.summary == "release made external: customers and the public pages will see it"
+
+
+def test_a_requirement_approved_and_a_test_now_failing_are_reported(repo: Path) -> None:
+    feature = repo / "specs/features/FEAT-1.yaml"
+    edit(feature, "priority: must\n", "priority: must\n    status: approved\n")
+    edit(feature, "last_result: {status: passed, date: 2026-11-20}", "last_result: {status: failed, date: 2026-11-21}")
+    commit_all(repo, "Approve R1; TC-1 fails")
+
+    changes = {c.kind: c for c in diff(repo, "main", "pr").changes if c.section is Section.FEATURES}
+
+    assert changes["requirement_status"].summary == "requirement R1 draft → approved"
+    assert changes["test_result"].summary == "test case TC-1 last result passed → failed"
+    assert changes["test_result"].importance == 2

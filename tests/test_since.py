@@ -110,7 +110,7 @@ def test_the_executive_brief_shows_the_release_move_and_the_slip(pull_request: t
     assert "where this history left main" in since
     assert "moved from 1.0 (2027-01-15) to 0.9 (shipped), a release already shipped" in since
     assert "target date moved from 2027-01-15 to 2027-02-15: a slip of 4.4 weeks" in since
-    assert "status an idea → in discovery" in since  # the internal feature's move: executives see it
+    assert "status idea → discovery" in since  # the internal feature's move: executives see it
     assert "date confidence" not in since  # main's own later change is not this branch's undoing
 
 
@@ -120,7 +120,7 @@ def test_the_engineering_brief_shows_the_test_case_to_review(pull_request: tuple
     assert "Check: FEAT-1 Timeline view: TC-1 did not change, but the statement of FEAT-1.R1 changed" in brief
     assert "requirement R1 reworded" in brief
     assert "target date moved from 2027-01-15 to 2027-02-15: a slip of 4.4 weeks" in brief  # a milestone moved
-    assert "status an idea → in discovery" not in brief  # a status move is no scope change
+    assert "status idea → discovery" not in brief  # a status move is no scope change
 
 
 def test_the_customer_brief_shows_only_the_external_change_in_public_words(pull_request: tuple[Path, Path]) -> None:
@@ -164,14 +164,14 @@ def test_a_feature_page_says_when_and_how_it_last_changed(pull_request: tuple[Pa
     _, site = pull_request
     page = words(article(site, "features/FEAT-1"))
     assert (
-        "Last changed 2026-11-20: status planned → in beta; moved from 1.0 (2027-01-15) to 0.9 (shipped), a release"
+        "Last changed 2026-11-20: status planned → beta; moved from 1.0 (2027-01-15) to 0.9 (shipped), a release"
         " already shipped, while the feature is in beta; release note reworded; and 1 more. Commit "
     ) in page
     assert "Ship the timeline early" in page
     review = page.split("To review:", 1)[1].split("Last results")[0]
     assert "TC-1 did not change, but the statement of FEAT-1.R1 changed; its last result, passed" in review
     internal = words(article(site, "features/FEAT-2"))
-    assert "Last changed 2026-11-20: status an idea → in discovery. Commit " in internal
+    assert "Last changed 2026-11-20: status idea → discovery. Commit " in internal
 
 
 def test_the_history_reads_on_a_390_px_phone(browser: Browser, pull_request: tuple[Path, Path]) -> None:  # noqa: F811

@@ -25,6 +25,8 @@ _STATUS_WORDS = {
     "shipped": "shipped",
     "wont_do": "marked won't do",
 }
+#: The statuses as an arrow names them: "status idea → in progress".
+_LABELS = {status: status.replace("_", " ").replace("wont do", "won't do") for status in _STATUS_WORDS}
 #: The order work moves in; won't do stands outside it.
 _FORWARD = STATUSES[:6]
 
@@ -153,7 +155,7 @@ class _Feature:
         summary = (
             f"status moved back from {_STATUS_WORDS[old]} to {_STATUS_WORDS[new]}"
             if backwards
-            else (f"status {_STATUS_WORDS[old]} → {_STATUS_WORDS[new]}")
+            else (f"status {_LABELS[old]} → {_LABELS[new]}")
         )
         yield self.change(
             "status",
@@ -268,6 +270,15 @@ class _Feature:
                 before=old.priority,
                 after=new.priority,
             )
+        if old.status != new.status:
+            yield self.change(
+                "requirement_status",
+                f"requirement {new.id} {old.status} → {new.status}",
+                Importance.DETAIL,
+                item=new.uid,
+                before=old.status,
+                after=new.status,
+            )
         if _criteria(old) != _criteria(new):
             before, after = len(old.acceptance_criteria), len(new.acceptance_criteria)
             how = "reworded" if before == after else f"changed ({before} → {after})"
@@ -290,6 +301,23 @@ class _Feature:
         for tid in sorted(old.keys() & new.keys()):
             if _case(old[tid]) != _case(new[tid]):
                 yield self.change("test_case_changed", f"test case {tid} changed", Importance.DETAIL, item=tid)
+            yield from self._result(old[tid], new[tid])
+
+    def _result(self, old: TestCase, new: TestCase) -> Iterator[Change]:
+        """A test case's last result moved: a new failure is notable, anything else a detail."""
+        before = old.last_result.status if old.last_result else "not_run"
+        after = new.last_result.status if new.last_result else "not_run"
+        if before == after:
+            return
+        failing = after in ("failed", "error")
+        yield self.change(
+            "test_result",
+            f"test case {new.id} last result {before.replace('_', ' ')} → {after.replace('_', ' ')}",
+            Importance.NOTABLE if failing else Importance.DETAIL,
+            item=new.id,
+            before=before,
+            after=after,
+        )
 
     def dependencies(self) -> Iterator[Change]:
         before = [self.renamed.get(d, d) for d in self.old.depends_on]
