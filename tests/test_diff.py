@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,7 @@ from specgen.cli import main
 from specgen.diff import diff
 from specgen.diff.changes import BACKWARDS, INTO_SHIPPED, MADE_EXTERNAL, NEW_ERROR, SUSPECT, UNREADABLE, Section
 from specgen.diff.result import DiffResult
-from tests.gitrepo import commit_all, edit, git, repository
+from tests.gitrepo import FIXTURES, commit_all, edit, git, repository
 
 SHIPPED_RELEASE = """\
 id: REL-2
@@ -303,3 +304,21 @@ def test_a_requirement_approved_and_a_test_now_failing_are_reported(repo: Path) 
     assert changes["requirement_status"].summary == "requirement R1 draft → approved"
     assert changes["test_result"].summary == "test case TC-1 last result passed → failed"
     assert changes["test_result"].importance == 2
+
+
+def test_links_reach_a_workspace_in_a_subfolder_of_the_repository(tmp_path: Path) -> None:
+    """Paths stay as check shows them (relative to the workspace); links put the workspace's folder in front."""
+    root = tmp_path / "mono"
+    shutil.copytree(FIXTURES / "valid" / "basic", root / "product")
+    git(root, "init", "-q", "-b", "main")
+    commit_all(root, "Start")
+    git(root, "checkout", "-q", "-b", "pr")
+    edit(root / "product/specs/features/FEAT-1.yaml", "horizon: now", "horizon: next")
+    commit_all(root, "Later")
+    base = "https://github.com/acme/mono/blob/abc123/"
+
+    code, out, _ = run("main", "pr", "-w", str(root / "product"), "--format", "markdown", "--link-base", base)
+    data = json.loads(run("main", "pr", "-w", str(root / "product"), "--format", "json")[1])
+
+    assert code == 0 and f"]({base}product/specs/features/FEAT-1.yaml)" in out
+    assert data["folder"] == "product" and data["changes"][0]["path"] == "specs/features/FEAT-1.yaml"

@@ -91,6 +91,7 @@ def diff(
         Revision("head", head, head_side.commit, head_side.label, head_side.result.files),
         compare(base_side, head_side),
         merge_base=merge_base and base_commit != given_base,
+        folder="" if revisions.workspace == "." else revisions.workspace,
     )
 
 

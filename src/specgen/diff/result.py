@@ -34,6 +34,9 @@ class DiffResult:
     changes: list[Change] = field(default_factory=list)
     #: Whether BASE is the merge base of the revision given and HEAD (the default), not that revision itself.
     merge_base: bool = True
+    #: The workspace's folder inside the repository (``""`` at its root): change paths are relative to the
+    #: workspace, as ``specgen check`` shows them; links to the repository's files put this in front.
+    folder: str = ""
 
     def section(self, section: Section) -> list[Change]:
         return [c for c in self.changes if c.section is section]

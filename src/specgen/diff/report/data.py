@@ -68,6 +68,7 @@ def as_data(result: DiffResult) -> dict[str, Any]:
         "base": _revision(result.base),
         "head": _revision(result.head),
         "merge_base": result.merge_base,
+        "folder": result.folder,
         "summary": {
             "changes": len(result.changes),
             "alerts": len(result.alerts),

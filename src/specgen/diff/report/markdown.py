@@ -43,8 +43,12 @@ def _more(n: int) -> str:
     return f"… and {plural(n, 'more change')} in this section (run `specgen diff` locally for all)"
 
 
-def link(options: ReportOptions, path: str) -> str | None:
-    """The URL of a spec file at HEAD, or ``None`` without a link base or for a path that is not a plain one."""
+def link(options: ReportOptions, path: str, folder: str = "") -> str | None:
+    """The URL of a spec file at HEAD, or ``None`` without a link base or for a path that is not a plain one.
+
+    ``path`` is relative to the workspace, which is ``folder`` inside the repository.
+    """
+    path = f"{folder}/{path}" if folder and path else path
     if options.link_base is None or any(part in ("", ".", "..") for part in path.split("/")):
         return None
     return options.link_base + quote(path, safe="/")
@@ -74,10 +78,10 @@ def _who(change: Change, cuts: dict[str, int], url: str | None = None) -> str:
     return " ".join(part for part in (bold, md(change.title, cuts["title"]), f"({item})" if item else "") if part)
 
 
-def item(change: Change, options: ReportOptions) -> str:
-    """One change as a list item, on one line."""
+def item(change: Change, options: ReportOptions, folder: str = "") -> str:
+    """One change as a list item, on one line; ``folder``: the workspace's inside the repository."""
     alert = f"{_ALERT} " if change.importance is Importance.ALERT else ""
-    who = _who(change, _ITEM_CUTS, link(options, change.path))
+    who = _who(change, _ITEM_CUTS, link(options, change.path, folder))
     line = f"- {alert}{who}: " if who else f"- {alert}"
     line += md(change.summary, _ITEM_CUTS["summary"])
     if change.words:
@@ -140,7 +144,9 @@ def _fit(room: int, blocks: list[tuple[Section, list[str]]]) -> list[int]:
 def report(result: DiffResult, options: ReportOptions) -> str:
     """The comment's Markdown, at most ``options.limit`` characters."""
     head = _head(result)
-    blocks = [(section, [item(change, options) for change in changes]) for section, changes in sections(result)]
+    blocks = [
+        (section, [item(change, options, result.folder) for change in changes]) for section, changes in sections(result)
+    ]
     kept = [len(items) for _, items in blocks]
     text = _join(head, blocks, kept)
     if len(text) > options.limit:
