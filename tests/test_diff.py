@@ -322,3 +322,55 @@ def test_links_reach_a_workspace_in_a_subfolder_of_the_repository(tmp_path: Path
 
     assert code == 0 and f"]({base}product/specs/features/FEAT-1.yaml)" in out
     assert data["folder"] == "product" and data["changes"][0]["path"] == "specs/features/FEAT-1.yaml"
+
+
+def test_a_long_repetitive_rewording_is_shown_whole_not_matched_for_hours() -> None:
+    from specgen.diff.words import word_diff
+
+    before, after = "a " * 40_000, "a b " * 20_000
+    assert word_diff(before, after) == (("-", before.strip()), ("+", after.strip()))
+    assert word_diff("the cat sat", "the dog sat") == (("=", "the"), ("-", "cat"), ("+", "dog"), ("=", "sat"))
+
+
+def test_a_copy_under_another_name_cannot_hide_a_real_change(repo: Path) -> None:
+    """A decoy copy of FEAT-2 sorts after it or before it: the file named FEAT-2 is compared either way."""
+    for decoy in ("FEAT-2z.yaml", "FEAT-0.yaml"):
+        git(repo, "checkout", "-q", "-B", "pr", "main")
+        features = repo / "specs/features"
+        shutil.copy(features / "FEAT-2.yaml", features / decoy)
+        edit(features / "FEAT-2.yaml", "visibility: internal", "visibility: external")
+        commit_all(repo, f"Decoy {decoy}")
+
+        result = diff(repo, "main", "pr")
+
+        assert {c.subject for c in result.flagged(MADE_EXTERNAL)} == {"FEAT-2"}, decoy
+        (duplicate,) = [c for c in result.changes if c.kind == "duplicate_id"]
+        assert duplicate.path == "specs/features/FEAT-2.yaml" and f"specs/features/{decoy}" in duplicate.summary
+
+
+def test_a_finding_keeps_its_identity_when_an_item_is_inserted_before_it(repo: Path) -> None:
+    git(repo, "checkout", "-q", "main")
+    edit(repo / "specs/features/FEAT-1.yaml", "personas: [PER-1]", "personas: [PER-9]")  # an unknown persona
+    commit_all(repo, "A broken reference on main")
+    git(repo, "checkout", "-q", "-B", "pr")
+    edit(repo / "specs/features/FEAT-1.yaml", "personas: [PER-9]", "personas: [PER-1, PER-9]")
+    commit_all(repo, "Insert a good one before it")
+
+    result = diff(repo, "main", "pr")
+
+    assert not result.section(Section.FINDINGS)
+    code, _, _ = run("main", "pr", "-w", str(repo), "--fail-on", "error")
+    assert code == 0
+
+
+def test_a_second_finding_like_one_already_there_is_new(repo: Path) -> None:
+    git(repo, "checkout", "-q", "main")
+    edit(repo / "specs/features/FEAT-1.yaml", "personas: [PER-1]", "personas: [PER-9]")
+    commit_all(repo, "One broken reference")
+    git(repo, "checkout", "-q", "-B", "pr")
+    edit(repo / "specs/features/FEAT-1.yaml", "personas: [PER-9]", "personas: [PER-9, PER-9]")
+    commit_all(repo, "The same mistake twice")
+
+    found = [(c.kind, c.details["code"]) for c in diff(repo, "main", "pr").section(Section.FINDINGS)]
+
+    assert ("introduced", "SG303") in found  # a second 'PER-9' names no known persona (and SG206: listed twice)

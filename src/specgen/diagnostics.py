@@ -199,19 +199,41 @@ class Diagnostic:
 _LINE_NUMBERS = re.compile(r"\b(lines?|columns?) [0-9][0-9,]*")
 
 
-def identity(d: Diagnostic, path: str | None = None) -> str:
+def identity(d: Diagnostic, path: str | None = None, data: Any = None) -> str:
     """A finding's identity, which edits elsewhere in its file do not change.
 
     It is made of the file's path (``path`` overrides it: a renamed file's
     findings keep their identity), the rule's code, the JSON pointer of the
     value and the message with every line and column number masked ("first
-    on line 3" moves with the lines): not the location. ``specgen diff``
-    compares findings by it, and report formats use it as a fingerprint.
+    on line 3" moves with the lines): not the location. With the document's
+    ``data``, a list index in the pointer is replaced by what the item is
+    (its ``id``, or the value itself), so a requirement inserted above
+    another does not make the other's findings new. ``specgen diff`` compares
+    findings by it, and report formats use it as a fingerprint.
     """
-    pointer = json.dumps(list(d.pointer), ensure_ascii=False)
+    pointer = json.dumps(_stable_pointer(d.pointer, data), ensure_ascii=False)
     message = _LINE_NUMBERS.sub(r"\1 #", d.message)
     key = "\0".join((path or d.path, d.code, pointer, message))
-    return hashlib.blake2b(key.encode(), digest_size=16).hexdigest()
+    return hashlib.blake2b(key.encode("utf-8", "surrogateescape"), digest_size=16).hexdigest()
+
+
+def _stable_pointer(pointer: Pointer, data: Any) -> list[str | int]:
+    """``pointer`` with each list index that ``data`` can name by an ID or a plain value named so."""
+    stable: list[str | int] = []
+    node = data
+    for part in pointer:
+        if isinstance(part, int) and isinstance(node, list) and 0 <= part < len(node):
+            node = node[part]
+            if isinstance(node, dict) and isinstance(node.get("id"), str):
+                stable.append(f"id={node['id']}")
+            elif isinstance(node, str | int | float) and not isinstance(node, bool):
+                stable.append(f"={node}")
+            else:
+                stable.append(part)
+            continue
+        stable.append(part)
+        node = node.get(part) if isinstance(node, dict) and isinstance(part, str) else None
+    return stable
 
 
 def sort_diagnostics(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:

@@ -16,12 +16,28 @@ from specgen.diff.side import Side
 
 
 def compare_findings(base: Side, head: Side, renamed: Mapping[str, str]) -> list[Change]:
+    """Findings whose identity HEAD has more of than BASE (introduced), and the other way round (fixed).
+
+    Counted, not merely compared as sets: a second finding just like one
+    already there is new, and fixing one of two is a fix.
+    """
     moved = _moved_paths(base, head, renamed)
-    before = {identity(d, moved.get(d.path)): d for d in base.result.diagnostics}
-    after = {identity(d): d for d in head.result.diagnostics}
-    changes = [_change("introduced", d, key) for key, d in after.items() if key not in before]
-    changes.extend(_change("fixed", d, key) for key, d in before.items() if key not in after)
+    before = _by_identity(base, moved)
+    after = _by_identity(head, {})
+    changes = []
+    for key, found in after.items():
+        changes.extend(_change("introduced", d, key) for d in found[len(before.get(key, ())) :])
+    for key, found in before.items():
+        changes.extend(_change("fixed", d, key) for d in found[len(after.get(key, ())) :])
     return changes
+
+
+def _by_identity(side: Side, moved: Mapping[str, str]) -> dict[str, list[Diagnostic]]:
+    data = {d.path: d.data for d in side.result.documents}
+    found: dict[str, list[Diagnostic]] = {}
+    for d in side.result.diagnostics:
+        found.setdefault(identity(d, moved.get(d.path), data.get(d.path)), []).append(d)
+    return found
 
 
 def _change(kind: str, d: Diagnostic, key: str) -> Change:

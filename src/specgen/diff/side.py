@@ -47,8 +47,28 @@ class Side:
 
     @cached_property
     def documents(self) -> list[Document]:
-        """The documents that make up the model: loaded, and sound by their own schema."""
-        return [d for d in self.result.documents if d.path not in self.broken]
+        """The documents that make up the model: loaded, sound by their own schema, one per ID.
+
+        When several files define one ID (SG301), the one named after it
+        stands for it (else the first): a copy under another name must not
+        make a real change to the spec invisible. :attr:`duplicates` names them.
+        """
+        sound = [d for d in self.result.documents if d.path not in self.broken]
+        chosen: dict[str, Document] = {}
+        for document in sound:
+            ident = spec_id(document)
+            if ident not in chosen or (document.stem == ident and chosen[ident].stem != ident):
+                chosen[ident] = document
+        return [d for d in sound if chosen[spec_id(d)] is d]
+
+    @cached_property
+    def duplicates(self) -> dict[str, list[str]]:
+        """The IDs that several sound files define, with every such file's path (SG301 reports them too)."""
+        paths: dict[str, list[str]] = {}
+        for document in self.result.documents:
+            if document.path not in self.broken:
+                paths.setdefault(spec_id(document), []).append(document.path)
+        return {ident: found for ident, found in paths.items() if len(found) > 1}
 
     @cached_property
     def ws(self) -> Workspace:

@@ -60,11 +60,29 @@ def compare_specs(base: Side, head: Side, renamed: Mapping[str, str]) -> list[Ch
         document = head_docs[new]
         change = _one(Section.SPECS, "renamed", document, f"renamed from {old} (content unchanged)")
         changes.append(replace(change, before=old, after=new))
+    for ident, paths in head.duplicates.items():
+        if base.duplicates.get(ident) == paths:
+            continue  # not this change's doing
+        compared = next(d.path for d in head.documents if spec_id(d) == ident)
+        changes.append(
+            Change(
+                Section.SPECS,
+                "duplicate_id",
+                ident,
+                f"{ident} is defined by {len(paths)} files at {head.label} ({', '.join(paths)}); compared {compared}",
+                Importance.ALERT,
+                path=compared,
+                flags=frozenset({UNREADABLE}),
+                details={"paths": paths},
+            )
+        )
     for side, other in ((base, head), (head, base)):
         for ident, error in side.broken_ids.items():
-            summary = f"{error.path} does not load at {side.label}: {error.code} {error.message}"
+            summary = (
+                f"{error.path} has errors at {side.label}, so its specs are not compared: {error.code} {error.message}"
+            )
             if ident in other.broken_ids:
-                summary = f"{error.path} does not load on either side: {error.code} {error.message}"
+                summary = f"{error.path} has errors on both sides, so it is not compared: {error.code} {error.message}"
                 if side is head:
                     continue  # said once
             changes.append(

@@ -6,6 +6,10 @@ import difflib
 
 Ops = tuple[tuple[str, str], ...]
 
+#: Word pairs the matcher may compare: past it (a 500-word text against another), the old text is shown
+#: removed and the new one added, whole. Text is spec input, and a repetitive one costs the matcher hours.
+_BUDGET = 250_000
+
 
 def word_diff(before: str, after: str) -> Ops:
     """The words of ``before`` and ``after`` as ``("=", kept)``, ``("-", removed)``, ``("+", added)`` runs.
@@ -14,6 +18,10 @@ def word_diff(before: str, after: str) -> Ops:
     """
     old, new = _words(before), _words(after)
     ops: list[tuple[str, str]] = []
+    if len(old) * len(new) > _BUDGET:  # the matcher is worse than quadratic on repeated words: say it whole
+        _add(ops, "-", old)
+        _add(ops, "+", new)
+        return tuple(ops)
     matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":

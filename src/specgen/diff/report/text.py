@@ -37,7 +37,7 @@ FLAG_LABELS = {
     SLIP: "a slip",
     NEW_ERROR: "a new error",
     SUSPECT: "needs review",
-    UNREADABLE: "a file that does not load",
+    UNREADABLE: "not compared",
 }
 
 #: What the reports say when a diff found nothing.
