@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -374,3 +375,16 @@ def test_a_second_finding_like_one_already_there_is_new(repo: Path) -> None:
     found = [(c.kind, c.details["code"]) for c in diff(repo, "main", "pr").section(Section.FINDINGS)]
 
     assert ("introduced", "SG303") in found  # a second 'PER-9' names no known persona (and SG206: listed twice)
+
+
+def test_a_file_name_that_is_not_utf8_is_a_finding_not_a_crash(repo: Path) -> None:
+    name = os.fsdecode(b"FEAT-\xff.yaml")
+    (repo / "specs/features" / name).write_text("id: FEAT-3\n", encoding="utf-8")
+    commit_all(repo, "A name git keeps as bytes")
+
+    code, _out, err = run("main", "pr", "-w", str(repo), "--format", "markdown", "-o", str(repo.parent / "c.md"))
+    checked = CliRunner().invoke(main, ["check", "-w", str(repo)])
+
+    assert (code, err) == (0, "")
+    assert "specs/features/FEAT-&#92;xff.yaml" in (repo.parent / "c.md").read_text(encoding="utf-8")  # a backslash
+    assert checked.exit_code == 1 and "error[SG104]: the file's name is not valid UTF-8" in checked.stdout

@@ -33,9 +33,9 @@ from specgen.diff.changes import (
 from specgen.diff.report import MIN_LIMIT, REPORTS, ReportOptions
 from specgen.diff.report.data import FORMAT
 from specgen.diff.report.markdown import MARKER
-from specgen.diff.report.safe import JOINER, markdown, plain
 from specgen.diff.report.text import FLAG_LABELS
 from specgen.diff.result import FORMAT_VERSION, DiffResult, Revision
+from specgen.gfm import JOINER, markdown, plain
 from specgen.schema import schema_texts
 
 from .conftest import compare_golden

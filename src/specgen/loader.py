@@ -174,6 +174,11 @@ def load_entries(
         if progress:
             progress("reading", done, len(entries))
         shown, relative = entry.shown, entry.relative
+        if not _utf8(shown):  # a name with bytes that are no UTF-8 (the OS and git hand them over as surrogates)
+            name = shown.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+            message = "the file's name is not valid UTF-8, so it cannot be shown or linked; rename the file"
+            diagnostics.append(Diagnostic.of("SG104", name, message))
+            continue
         kind = kind_of(relative)
         if kind is None and ignored is not None and ignored(shown) and not _looks_like_a_spec(relative):
             continue  # other YAML the team keeps here on purpose
@@ -212,6 +217,14 @@ def load_entries(
         else:
             unreadable[relative.stem] = kind
     return LoadResult(documents, diagnostics, unreadable)
+
+
+def _utf8(name: str) -> bool:
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def specs_folder(specs_dir: Path, workspace: Path) -> tuple[Path, Diagnostic | None]:

@@ -11,20 +11,19 @@ a convenience beside the real output: a file that cannot be written costs
 one warning on stderr, never a failed or crashed check.
 
 Messages quote spec text, and spec text is hostile: every cell goes through
-:func:`specgen.escape.escape_inline` (pipes, newlines, HTML, backticks), and
-``@`` and ``#123`` are written as entities so that a summary neither links
-people nor issues.
+:func:`specgen.gfm.markdown`, as the diff's PR comment does: no HTML, no
+table break, no link, mention or issue reference (entities would not do: GitHub
+links text after it has turned them back into characters).
 """
 
 from __future__ import annotations
 
 import os
-import re
 import sys
 from collections.abc import Iterator, Mapping, Sequence
 
 from specgen.diagnostics import Diagnostic, Severity
-from specgen.escape import escape_inline
+from specgen.gfm import markdown
 from specgen.reporters import summary
 
 ENV = "GITHUB_STEP_SUMMARY"
@@ -34,8 +33,6 @@ GITHUB_LIMIT = 1024 * 1024
 OWN_LIMIT = 512 * 1024
 
 _HEADER = "| File:line:col | Severity | Code | Message |\n| --- | --- | --- | --- |\n"
-#: ``#`` before a digit, outside an entity that escaping wrote (``&#35;``): an issue autolink.
-_ISSUE_REF = re.compile(r"(?<!&)#(?=[0-9])")
 
 
 def append(
@@ -108,10 +105,9 @@ def _row(d: Diagnostic, severity: str, message: str, extra: str = "") -> bytes:
 
 
 def _cell(text: str) -> str:
-    """Text shown literally on one line of a table cell, linking nobody and no issue."""
+    """Text shown literally on one line of a table cell, linking nobody and no issue (see :mod:`specgen.gfm`)."""
     # A file name that is not UTF-8 carries surrogates: shown as escapes rather than failing to encode.
-    text = text.encode("utf-8", "backslashreplace").decode("utf-8")
-    return _ISSUE_REF.sub("&#35;", str(escape_inline(text)).replace("@", "&#64;"))
+    return markdown(text.encode("utf-8", "backslashreplace").decode("utf-8"))
 
 
 def _left_out(count: int) -> bytes:

@@ -24,7 +24,7 @@ def compare_findings(base: Side, head: Side, renamed: Mapping[str, str]) -> list
     moved = _moved_paths(base, head, renamed)
     before = _by_identity(base, moved)
     after = _by_identity(head, {})
-    changes = []
+    changes: list[Change] = []
     for key, found in after.items():
         changes.extend(_change("introduced", d, key) for d in found[len(before.get(key, ())) :])
     for key, found in before.items():

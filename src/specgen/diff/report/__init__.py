@@ -2,7 +2,7 @@
 
 Each report is a function of a :class:`~specgen.diff.result.DiffResult` and
 :class:`ReportOptions` that returns the whole text. Spec text reaches every
-report through :mod:`specgen.diff.report.safe` and nowhere else.
+report through :mod:`specgen.gfm` and nowhere else.
 """
 
 from __future__ import annotations

@@ -13,7 +13,7 @@ changes and saying how many it leaves out.
 
 The layout is assembled here rather than in a template because fitting it
 needs the size of each rendered item; every piece of spec text in it goes
-through :func:`specgen.diff.report.safe.markdown`, and links are only
+through :func:`specgen.gfm.markdown`, and links are only
 ``link_base`` followed by a URL-quoted path.
 """
 
@@ -23,9 +23,9 @@ from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from specgen.diff.changes import Change, Importance, Section, headline
-from specgen.diff.report.safe import markdown as md
 from specgen.diff.report.text import NO_CHANGES, flag_words, plural, sections, totals
 from specgen.diff.result import DiffResult
+from specgen.gfm import markdown as md
 
 if TYPE_CHECKING:
     from specgen.diff.report import ReportOptions

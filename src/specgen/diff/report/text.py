@@ -2,7 +2,7 @@
 
 Alerts start with ``!`` where other lines are indented; a reworded text shows
 its word diff as git's ``--word-diff=plain`` does: ``[-old-]{+new+}``. Every
-piece of spec text goes through :func:`specgen.diff.report.safe.plain`, so a
+piece of spec text goes through :func:`specgen.gfm.plain`, so a
 title holding an ANSI escape shows it instead of clearing the screen.
 """
 
@@ -23,8 +23,8 @@ from specgen.diff.changes import (
     Section,
 )
 from specgen.diff.report.data import counts
-from specgen.diff.report.safe import plain
 from specgen.diff.result import DiffResult
+from specgen.gfm import plain
 
 if TYPE_CHECKING:
     from specgen.diff.report import ReportOptions

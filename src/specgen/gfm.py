@@ -1,7 +1,8 @@
-"""Spec text made safe for the diff's reports: plain for a terminal, inert Markdown for a GitHub comment.
+"""Text made safe for what GitHub renders (a PR comment, a job summary) and for a terminal.
 
-Anyone who can open a pull request writes the text a diff report shows (titles,
-statements, IDs, file and branch names), so it is hostile input.
+Anyone who can open a pull request writes the text ``specgen diff`` and the
+job summary of ``specgen check`` show (titles, statements, IDs, file and
+branch names, messages that quote them), so it is hostile input.
 :func:`plain` makes it one harmless line: control characters (ANSI escapes
 start with one) and bidirectional controls ("Trojan Source") become visible
 markers such as ``[U+001B]``, so nothing acts on the terminal and nothing is
