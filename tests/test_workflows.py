@@ -82,7 +82,7 @@ if args[:2] == ["run", "download"] and rest == ["download", env["FAKE_GH_RUN"]] 
 elif args[0] != "api" or len(rest) != 1:
     sys.exit(f"fake gh: unexpected call {args}")
 elif method == "GET" and rest[0] == f"repos/{repo}/pulls/{pull}":
-    answer = {"number": int(pull), "head": {"sha": env["FAKE_GH_HEAD_SHA"]}}
+    answer = {"number": int(pull), "head": {"sha": env["FAKE_GH_HEAD_SHA"]}, "base": {"ref": "main"}}
 elif method == "GET" and rest[0] == f"repos/{repo}/issues/{pull}/comments":
     answer = comments
 elif method == "POST" and rest[0] == f"repos/{repo}/issues/{pull}/comments" and "body" in entry:
@@ -406,7 +406,7 @@ def test_the_comment_is_updated_in_place_or_posted_once(
     fake = Fake(tmp_path / "comment-runner", origin.pr_sha, recorded, existing)
     job, work = run_comment(tmp_path, origin, fake)
     assert all(s.returncode == 0 for s in job.steps), [(s.name, s.output) for s in job.steps]
-    assert job.exported == {"PR_NUMBER": PULL}
+    assert job.exported == {"PR_NUMBER": PULL, "PR_BASE": "main"}
     body = (work / "comment.md").read_text(encoding="utf-8")
     assert body.startswith(MARKER)
     assert "Timeline view for releases" in body
