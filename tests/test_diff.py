@@ -388,3 +388,21 @@ def test_a_file_name_that_is_not_utf8_is_a_finding_not_a_crash(repo: Path) -> No
     assert (code, err) == (0, "")
     assert "specs/features/FEAT-&#92;xff.yaml" in (repo.parent / "c.md").read_text(encoding="utf-8")  # a backslash
     assert checked.exit_code == 1 and "error[SG104]: the file's name is not valid UTF-8" in checked.stdout
+
+
+def test_a_specs_folder_that_is_a_link_in_a_revision_is_refused_as_a_link(repo: Path) -> None:
+    git(repo, "mv", "specs", "real")
+    (repo / "specs").symlink_to("real")
+    commit_all(repo, "Link the specs")
+
+    (refused,) = [c for c in diff(repo, "main", "pr").section(Section.FINDINGS) if c.details["code"] == "SG110"]
+
+    assert refused.path == "specs" and "link or a submodule" in refused.summary
+
+
+def test_a_broken_specgen_yaml_stops_the_diff_with_its_findings(repo: Path) -> None:
+    (repo / "specgen.yaml").write_text("specs: /etc\n", encoding="utf-8")
+
+    code, out, err = run("main", "-w", str(repo))
+
+    assert (code, out) == (2, "") and "specgen.yaml" in err and "SG403" in err

@@ -103,7 +103,12 @@ def diff_command(
     BASE is the merge base of BASE and HEAD, as a pull request shows it.
     """
     require_workspace(workspace)
-    settings, _ = resolve_settings(workspace, today=today.date() if today else None)
+    settings, problems = resolve_settings(workspace, today=today.date() if today else None)
+    if problems:  # where the specs live and which files are ignored: a diff on broken settings would mislead
+        for problem in problems:
+            click.echo(str(problem), err=True)
+        click.echo("specgen diff: fix specgen.yaml first (specgen check reports the same)", err=True)
+        sys.exit(EXIT_ERROR)
     try:
         result = diff(workspace, base, head, merge_base=not no_merge_base, settings=settings)
     except GitError as error:

@@ -76,6 +76,10 @@ class Revisions:
 
     def _tree_side(self, name: str, label: str, commit: str, tree: list[TreeEntry], blobs: dict[str, bytes]) -> Side:
         limits = self.settings.limits
+        if any(e.path == self.prefix for e in tree):  # the specs folder itself is a link or a submodule there
+            refused = _refused(self.specs_shown, "the specs folder is a link or a submodule in the revision")
+            loaded = LoadResult([], [refused], {PRODUCT_ID: PRODUCT})
+            return Side(name, label, check_loaded(self.settings, loaded, self.cache, site=False), commit, self.memo)
         by_shown = {self._shown(e.path): e for e in tree}
 
         def read(entry: Entry) -> tuple[str | None, list[Diagnostic]]:
