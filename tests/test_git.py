@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from specgen.diff.git import Commit, FileChange, GitError, Repository, TreeEntry
+from specgen.diff.git import Commit, FileChange, FileVersion, GitError, ObjectInfo, Repository, TreeEntry
 
 DAY = "2026-11-20T14:03:00Z"
 ODD_NAMES = ["with space.yaml", 'quote".yaml', "new\nline.yaml", "ünïcode.yaml", "-dash.yaml", "tab\tback\\slash"]
@@ -246,6 +246,79 @@ def test_log_follows_the_first_parent_and_detects_renames(tmp_path: Path) -> Non
     assert [c.oid for c in repository.log("specs", 2, files=False)] == [merged, moved]
     assert all(c.files == () for c in repository.log("specs", 10, files=False))
     assert [c.subject for c in repository.log("", 1)] == ["Docs only"]
+
+
+def test_log_names_the_object_before_and_after_each_change(tmp_path: Path) -> None:
+    repo = new_repo(tmp_path / "r", {"specs/a.yaml": "id: A\nsame: words enough to match\n", "specs/b.yaml": "b\n"})
+    write(repo, {"specs/gone.yaml": "g\n", "specs/turns.yaml": "t\n"})
+    first = commit(repo, "more")
+    git(repo, "mv", "specs/a.yaml", "specs/c.yaml")
+    write(repo, {"specs/b.yaml": "b2\n", "specs/new.yaml": "n\n"})
+    (repo / "specs/gone.yaml").unlink()
+    (repo / "specs/turns.yaml").unlink()
+    (repo / "specs/turns.yaml").symlink_to("b.yaml")
+    second = commit(repo, "all kinds")
+    repository = Repository.at(repo)
+
+    [latest, _, _] = repository.log("specs", 3)
+
+    def blob(revision: str, path: str) -> FileVersion:
+        return FileVersion("100644", git(repo, "rev-parse", f"{revision}:{path}"))
+
+    changes = {c.path: c for c in latest.files}
+    assert (changes["specs/b.yaml"].before, changes["specs/b.yaml"].after) == (
+        blob(first, "specs/b.yaml"),
+        blob(second, "specs/b.yaml"),
+    )
+    renamed = changes["specs/c.yaml"]
+    assert (renamed.status, renamed.old_path, renamed.before) == ("R", "specs/a.yaml", blob(first, "specs/a.yaml"))
+    assert renamed.after == blob(second, "specs/c.yaml")
+    assert (changes["specs/new.yaml"].before, changes["specs/new.yaml"].after) == (None, blob(second, "specs/new.yaml"))
+    assert (changes["specs/gone.yaml"].before, changes["specs/gone.yaml"].after) == (
+        blob(first, "specs/gone.yaml"),
+        None,
+    )
+    turned = changes["specs/turns.yaml"]
+    assert turned.status == "T" and turned.before is not None and turned.after is not None
+    assert turned.before.is_file and (turned.after.mode, turned.after.is_file) == ("120000", False)
+    assert latest.short == git(repo, "rev-parse", "--short", second)
+
+
+def test_log_gives_whole_object_ids_in_a_sha256_repository(tmp_path: Path) -> None:
+    repo = tmp_path / "r"
+    repo.mkdir()
+    git(repo, "init", "-q", "-b", "main", "--object-format=sha256")
+    write(repo, {"specs/a.yaml": "a\n"})
+    head = commit(repo, "first")
+
+    [only] = Repository.at(repo).log("specs", 1)
+
+    [added] = only.files
+    assert added.after == FileVersion("100644", git(repo, "rev-parse", "HEAD:specs/a.yaml"))
+    assert len(head) == len(added.after.oid) == 64 and only.short == git(repo, "rev-parse", "--short", head)
+
+
+def test_objects_says_what_each_name_names_without_reading_it(tmp_path: Path) -> None:
+    repo = new_repo(tmp_path / "r", {"specs/a.yaml": "a\n", "specs/with space.yaml": "spaced\n"})
+    head = git(repo, "rev-parse", "HEAD")
+    blob = git(repo, "rev-parse", "HEAD:specs/a.yaml")
+    repository = Repository.at(repo)
+
+    found = repository.objects(
+        [blob, "HEAD:specs/a.yaml", "HEAD:specs/with space.yaml", "HEAD:specs", f"{head}^:specs", "HEAD:nope",
+         "HEAD:specs/a.yaml\nHEAD:specs", "HEAD", "", "0" * 40, blob]
+    )  # fmt: skip
+
+    assert found == {
+        blob: ObjectInfo(blob, "blob", 2),
+        "HEAD:specs/a.yaml": ObjectInfo(blob, "blob", 2),
+        "HEAD:specs/with space.yaml": ObjectInfo(git(repo, "rev-parse", "HEAD:specs/with space.yaml"), "blob", 7),
+        "HEAD:specs": ObjectInfo(
+            git(repo, "rev-parse", "HEAD:specs"), "tree", int(git(repo, "cat-file", "-s", "HEAD:specs"))
+        ),
+        "HEAD": ObjectInfo(head, "commit", int(git(repo, "cat-file", "-s", "HEAD"))),
+    }
+    assert repository.objects([]) == {}
 
 
 def test_last_commits_names_the_newest_change_of_each_path_at_head(tmp_path: Path) -> None:

@@ -8,8 +8,11 @@ build once each. Everything else reads the history without building a site.
 from __future__ import annotations
 
 import html
+import os
 import re
+import shlex
 import shutil
+from collections.abc import Callable, Mapping
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import date
@@ -26,6 +29,7 @@ from specgen.history import gather
 from specgen.history.changes_page import change_log
 from specgen.history.last_change import LastChange, last_changes
 from specgen.limits import Limits
+from specgen.model import Feature
 from specgen.site import build
 from tests.gitrepo import FIXTURES, commit_all, edit, git, repository
 
@@ -48,6 +52,7 @@ risks:
     likelihood: 2
     impact: 3
 """
+PLANNED_RELEASE = SHIPPED_RELEASE.replace("status: shipped", "status: planned").replace("2026-05-01", "2027-05-01")
 DAY = re.compile(r"\b[0-9]{4}-[0-9]{2}-[0-9]{2}\b")
 
 
@@ -333,3 +338,129 @@ def test_a_version_that_does_not_load_says_when_not_how(tmp_path: Path) -> None:
     assert result.workspace is not None
     last = last_changes(Repository.at(repo), "specs", result.workspace.features, Limits())
     assert last["FEAT-2"] == LastChange("2026-11-12", last["FEAT-2"].short, "Mend it", created=False)
+
+
+def _checked_features(repo: Path) -> Mapping[str, Feature]:
+    result = check(repo)
+    assert result.workspace is not None, [str(d) for d in result.diagnostics]
+    return result.workspace.features
+
+
+def _git_calls(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[[], list[str]]:
+    """Put a git on PATH that logs each run's arguments, then runs the real one; the runs logged so far."""
+    calls = tmp_path / "calls.log"
+    wrapper = tmp_path / "bin/git"
+    wrapper.parent.mkdir()
+    real = shlex.quote(str(shutil.which("git")))
+    wrapper.write_text(f'#!/bin/sh\necho "$*" >> {shlex.quote(str(calls))}\nexec {real} "$@"\n', encoding="utf-8")
+    wrapper.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{wrapper.parent}{os.pathsep}{os.environ['PATH']}")
+    return lambda: calls.read_text(encoding="utf-8").splitlines() if calls.exists() else []
+
+
+def test_the_last_changes_cost_the_same_few_git_calls_however_long_the_history(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo = repository(tmp_path / "repo")
+    folder = repo / "specs/features"
+    internal = (folder / "FEAT-2.yaml").read_text(encoding="utf-8")
+    for n in range(3, 9):
+        (folder / f"FEAT-{n}.yaml").write_text(internal.replace("FEAT-2", f"FEAT-{n}"), encoding="utf-8")
+    (repo / "specs/releases/REL-2.yaml").write_text(PLANNED_RELEASE, encoding="utf-8")
+    commit_all(repo, "More features", date="2026-11-02T09:00:00Z")
+    for n in range(2, 9):
+        edit(folder / f"FEAT-{n}.yaml", "status: idea", "status: discovery")
+        commit_all(repo, f"FEAT-{n} into discovery", date=f"2026-11-{n + 2:02d}T09:00:00Z")
+    edit(folder / "FEAT-1.yaml", "release: REL-1", "release: REL-2")
+    commit_all(repo, "Ship the timeline early", date="2026-11-20T09:00:00Z")
+    calls = _git_calls(tmp_path, monkeypatch)
+
+    def cost() -> list[str]:
+        before = len(calls())
+        last = last_changes(Repository.at(repo), "specs", _checked_features(repo), Limits())
+        assert {fid: change.how for fid, change in last.items()} == {
+            "FEAT-1": ("moved from 1.0 (2027-01-15) to 0.9 (2027-05-01)",),
+            **{f"FEAT-{n}": ("status idea → discovery",) for n in range(2, 9)},
+        }  # fmt: skip
+        return calls()[before:]
+
+    eight = cost()
+    for n in range(2, 9):  # as many commits again, each a feature's edit
+        edit(folder / f"FEAT-{n}.yaml", "status: discovery", "status: idea")
+        commit_all(repo, f"FEAT-{n} back", date=f"2026-11-{n + 12:02d}T09:00:00Z")
+        edit(folder / f"FEAT-{n}.yaml", "status: idea", "status: discovery")
+        commit_all(repo, f"FEAT-{n} into discovery again", date=f"2026-11-{n + 12:02d}T10:00:00Z")
+    assert len(cost()) == len(eight)
+    # No tree listed for the features; the releases folder once, the same tree on both sides of the move.
+    assert sum(" ls-tree " in call for call in eight) == 1
+    assert sum(" cat-file --batch" in call and "--batch-check" not in call for call in eight) == 2
+
+
+def test_a_feature_edited_since_its_last_commit_says_what_that_commit_changed(tmp_path: Path) -> None:
+    repo = repository(tmp_path / "repo")
+    feature = repo / "specs/features/FEAT-2.yaml"
+    edit(feature, "status: idea", "status: discovery")
+    commit_all(repo, "Into discovery", date="2026-11-10T12:00:00Z")
+    edit(feature, "title: Internal scoring dashboard", "title: Scoring dashboard")  # not committed
+
+    last = last_changes(Repository.at(repo), "specs", _checked_features(repo), Limits())
+
+    assert last["FEAT-2"] == LastChange("2026-11-10", last["FEAT-2"].short, "Into discovery", False, (
+        "status idea → discovery",
+    ))  # fmt: skip
+
+
+@pytest.mark.parametrize("edited_since", [False, True], ids=["as committed", "edited since"])
+def test_a_commit_that_only_modernizes_spellings_has_nothing_to_tell(tmp_path: Path, edited_since: bool) -> None:
+    repo = repository(tmp_path / "repo")
+    feature = repo / "specs/features/FEAT-2.yaml"
+    edit(feature, "status: idea", "status: released")  # specgen 0.1's word for shipped
+    commit_all(repo, "Shipped, in the old words", date="2026-11-10T12:00:00Z")
+    edit(feature, "status: released", "status: shipped")
+    commit_all(repo, "specgen migrate", date="2026-11-12T12:00:00Z")
+    if edited_since:  # the working tree no longer holds the commit's version: both are read from git
+        edit(feature, "title: Internal scoring dashboard", "title: Scoring dashboard")
+
+    last = last_changes(Repository.at(repo), "specs", _checked_features(repo), Limits())
+
+    assert last["FEAT-2"] == LastChange("2026-11-12", last["FEAT-2"].short, "specgen migrate", created=False)
+
+
+def test_a_version_too_large_to_read_says_when_not_how(tmp_path: Path) -> None:
+    repo = repository(tmp_path / "repo")
+    edit(repo / "specs/features/FEAT-1.yaml", "status: planned", "status: in_progress")
+    edit(repo / "specs/features/FEAT-2.yaml", "status: idea", "status: discovery")
+    commit_all(repo, "Both move", date="2026-11-10T12:00:00Z")
+    features = _checked_features(repo)
+    small = Limits(max_file_bytes=(repo / "specs/features/FEAT-2.yaml").stat().st_size)
+
+    last = last_changes(Repository.at(repo), "specs", features, small)
+
+    assert (last["FEAT-1"].how, last["FEAT-2"].how) == ((), ("status idea → discovery",))
+
+
+def test_a_renamed_feature_says_from_what(tmp_path: Path) -> None:
+    repo = repository(tmp_path / "repo")
+    git(repo, "mv", "specs/features/FEAT-2.yaml", "specs/features/FEAT-3.yaml")
+    edit(repo / "specs/features/FEAT-3.yaml", "id: FEAT-2", "id: FEAT-3")
+    commit_all(repo, "Renumber", date="2026-11-10T12:00:00Z")
+
+    last = last_changes(Repository.at(repo), "specs", _checked_features(repo), Limits())
+
+    assert last["FEAT-3"].how == ("renamed from FEAT-2",)
+
+
+def test_a_release_that_was_a_link_is_not_read(tmp_path: Path) -> None:
+    """A link's target is text git stores as a blob; written as a release, it still names no release."""
+    repo = repository(tmp_path / "repo")
+    release = repo / "specs/releases/REL-2.yaml"
+    release.symlink_to("{id: REL-2, name: '0.9', status: shipped, target_date: 2026-05-01, visibility: external}")
+    edit(repo / "specs/features/FEAT-1.yaml", "release: REL-1", "release: REL-2")
+    commit_all(repo, "Move to a linked release", date="2026-11-10T12:00:00Z")
+    release.unlink()
+    release.write_text(PLANNED_RELEASE, encoding="utf-8")
+    commit_all(repo, "A file at last", date="2026-11-12T12:00:00Z")
+
+    last = last_changes(Repository.at(repo), "specs", _checked_features(repo), Limits())
+
+    assert last["FEAT-1"].how == ("moved from 1.0 (2027-01-15) to REL-2",)

@@ -8,7 +8,7 @@ renamed); one broken on either side is left to :mod:`specgen.diff.specs`.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import asdict
+from dataclasses import asdict, replace
 
 from specgen.analysis.headlines import STATUSES
 from specgen.diff.changes import BACKWARDS, INTO_SHIPPED, MADE_EXTERNAL, SUSPECT, Change, Importance, Section
@@ -350,11 +350,9 @@ def _criteria_text(requirement: Requirement) -> str:
     return " · ".join(parts)
 
 
-def _case(case: TestCase) -> dict[str, object]:
+def _case(case: TestCase) -> TestCase:
     """A test case's content, without its last result: a new result is no change to what it tests."""
-    data = asdict(case)
-    data.pop("last_result", None)
-    return data
+    return replace(case, last_result=None)
 
 
 def _old_uid(uid: str, renamed: Mapping[str, str]) -> str:

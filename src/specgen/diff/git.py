@@ -22,6 +22,10 @@ from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 from typing import Literal
 
+from specgen.diff.gitlog import LOG_FORMAT, Commit, FileChange, FileVersion, parse_log
+
+__all__ = ["Commit", "FileChange", "FileVersion", "GitError", "ObjectInfo", "Repository", "TreeEntry"]
+
 GitErrorKind = Literal[
     "no_git", "not_a_repository", "dubious_ownership", "no_commits", "bad_revision", "no_merge_base", "failed"
 ]
@@ -42,8 +46,6 @@ _DROPPED = (
     "GIT_INTERNAL_SUPER_PREFIX", "GIT_GLOB_PATHSPECS", "GIT_NOGLOB_PATHSPECS", "GIT_ICASE_PATHSPECS",
 )  # fmt: skip
 _SAFE_ENV = {"LC_ALL": "C", "GIT_TERMINAL_PROMPT": "0", "GIT_PAGER": "cat", "GIT_OPTIONAL_LOCKS": "0"}
-#: One commit of ``git log -z``: a header token that no status letter can start with, then fixed fields.
-_LOG_FORMAT = "%x01%H%x00%h%x00%ct%x00%P%x00%s"
 _OID = re.compile(r"[0-9a-f]{40}(?:[0-9a-f]{24})?")
 _FETCH_HISTORY = (
     "this clone is shallow and lacks the history; fetch it with `git fetch --unshallow`"
@@ -81,34 +83,13 @@ class TreeEntry:
 
 
 @dataclass(frozen=True)
-class FileChange:
-    """One file a commit changed, as ``git log --name-status -M`` reports it."""
-
-    #: The first letter of git's status: ``"A"``, ``"M"``, ``"D"``, ``"R"`` (a rename), ``"C"``, ``"T"``...
-    status: str
-    #: The path after the change; for ``"D"``, the path removed.
-    path: str
-    #: The path before a rename or a copy.
-    old_path: str | None = None
-
-
-@dataclass(frozen=True)
-class Commit:
-    """A commit of HEAD's first-parent history: how the plan moved, one merge or push to main at a time."""
+class ObjectInfo:
+    """What a name (an object ID, ``<revision>:<path>``) names, as ``git cat-file --batch-check`` says."""
 
     oid: str
-    #: The abbreviated OID git shows (at least 7 characters, longer when 7 are ambiguous).
-    short: str
-    #: The committer date in UTC, ISO 8601: ``2026-11-20T14:03:00Z``.
-    date: str
-    #: The committer day in UTC: ``2026-11-20``.
-    day: str
-    #: git's subject: the first paragraph of the message, on one line.
-    subject: str
-    #: The files it changed below the prefix asked for, compared with its first parent; empty unless asked.
-    files: tuple[FileChange, ...] = ()
-    #: The oldest commit of a shallow clone: git hides its parents, so what it changed is unknown (no files).
-    boundary: bool = False
+    #: ``"blob"``, ``"tree"``, ``"commit"`` or ``"tag"``; a link's target is a blob too (a tree says which is which).
+    kind: str
+    size: int
 
 
 @dataclass(frozen=True)
@@ -213,24 +194,48 @@ class Repository:
             found[oid] = out[end + 1 : at - 1]
         return found
 
+    def objects(self, names: Iterable[str]) -> dict[str, ObjectInfo]:
+        """What each name names (an object ID, ``<revision>:<path>``), by one ``git cat-file --batch-check``.
+
+        A name that names nothing (a path a revision lacks, an object this clone does not hold) is left out,
+        and so is one with a line break, which a line of git's input cannot hold. Nothing is read but the
+        objects' type and size: whether a blob is small enough to read is the caller's to decide.
+        """
+        wanted = [n for n in dict.fromkeys(names) if n and "\n" not in n and "\r" not in n]
+        if not wanted:
+            return {}
+        out = self._checked("cat-file", "--batch-check", stdin="".join(f"{n}\n" for n in wanted).encode("utf-8"))
+        found: dict[str, ObjectInfo] = {}
+        for name, line in zip(wanted, _text(out).split("\n"), strict=False):
+            if line in (f"{name} missing", f"{name} ambiguous"):
+                continue
+            oid, kind, size = line.split(" ")
+            if not _OID.fullmatch(oid) or not size.isdigit():
+                raise GitError("failed", f"git cat-file answered {line!r} for {name!r}")
+            found[name] = ObjectInfo(oid, kind, int(size))
+        return found
+
     def log(self, prefix: str, limit: int, *, files: bool = True) -> list[Commit]:
         """The last ``limit`` commits, newest first, on HEAD's first-parent history that touched ``prefix``.
 
-        Each lists its file changes below ``prefix`` against its first parent (renames detected) when ``files``
-        is true. A shallow clone gives what history it has; no commits yet give none.
+        Each lists its file changes below ``prefix`` against its first parent (renames detected), with the
+        object ID of each side, when ``files`` is true: what a change did can be read without listing a tree.
+        A shallow clone gives what history it has; no commits yet give none.
         """
         head = self.head()
         if head is None:
             return []
         # --first-parent also lists a merge's changes against its first parent, as main saw them.
-        changes = ("--name-status", "-M", "--no-ext-diff", "--no-textconv")
+        changes = ("--raw", "--no-abbrev", "-M", "--no-ext-diff", "--no-textconv")
         out = self._checked(
             "log", "--first-parent", f"--max-count={max(limit, 0)}", "-z", "--encoding=UTF-8",
-            f"--format={_LOG_FORMAT}", *(changes if files else ()), head, *_pathspec(prefix),
+            f"--format={LOG_FORMAT}", *(changes if files else ()), head, *_pathspec(prefix),
         )  # fmt: skip
-        commits = _parse_log(out)
-        cut = set() if all(parents for _, parents in commits) else self._shallow_commits()
-        return [replace(c, files=(), boundary=True) if c.oid in cut else c for c, _ in commits]
+        parsed = parse_log(out)
+        cut = set() if all(parents for _, parents in parsed) else self._shallow_commits()
+        short = self._abbreviated([c.oid for c, _ in parsed])
+        commits = [replace(c, short=short[c.oid]) for c, _ in parsed]
+        return [replace(c, files=(), boundary=True) if c.oid in cut else c for c in commits]
 
     def last_commits(self, prefix: str, limit: int = 200) -> dict[str, Commit]:
         """For each path below ``prefix`` at HEAD, the newest of the last ``limit`` commits that changed it.
@@ -259,6 +264,13 @@ class Repository:
         midnight = calendar.timegm((day.year, day.month, day.day, 0, 0, 0))
         out = self._checked("rev-list", "--first-parent", "--max-count=1", f"--before=@{midnight - 1} +0000", head)
         return _text(out).strip() or None
+
+    def _abbreviated(self, oids: list[str]) -> dict[str, str]:
+        """git's abbreviation of each commit (``%h``), named in one call for all (see :data:`LOG_FORMAT`)."""
+        if not oids:
+            return {}
+        out = self._checked("log", "--no-walk=unsorted", "--stdin", "--format=%H %h", stdin="\n".join(oids).encode())
+        return dict(line.split(" ") for line in _text(out).splitlines())
 
     def _shallow_commits(self) -> set[str]:
         """The boundary commits of a shallow clone, from git's ``shallow`` file (none for a full clone)."""
@@ -331,29 +343,3 @@ def _records(out: bytes) -> list[bytes]:
 
 def _text(raw: bytes) -> str:
     return raw.decode("utf-8", "surrogateescape")
-
-
-def _parse_log(out: bytes) -> list[tuple[Commit, str]]:
-    """Commits of ``git log -z`` with :data:`_LOG_FORMAT`, each with its parents (``""`` for none)."""
-    tokens = out.split(b"\0")
-    commits: list[tuple[Commit, str]] = []
-    i = 0
-    while i < len(tokens) - 1:  # the output ends with a NUL: one blank token last
-        oid, short, stamp, parents, subject = (t.decode("utf-8", "replace") for t in tokens[i : i + 5])
-        i += 5
-        files: list[FileChange] = []
-        # Status tokens ("M", "R100", the first after a newline) up to the next header; a path is taken by
-        # position after its status, so a path that starts like a header cannot pass as one.
-        while i < len(tokens) and not tokens[i].startswith(b"\x01"):
-            status = tokens[i].strip()[:1].decode("ascii")
-            if not status:
-                i += 1
-            elif status in ("R", "C"):
-                files.append(FileChange(status, _text(tokens[i + 2]), _text(tokens[i + 1])))
-                i += 3
-            else:
-                files.append(FileChange(status, _text(tokens[i + 1])))
-                i += 2
-        date = dt.datetime.fromtimestamp(int(stamp), dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-        commits.append((Commit(oid.removeprefix("\x01"), short, date, date[:10], subject, tuple(files)), parents))
-    return commits

@@ -1,15 +1,22 @@
 """Last change: when each feature's file last changed in git, and how (moved to 0.9, requirement R2 reworded).
 
 One log of the features folder (:meth:`~specgen.diff.git.Repository.last_commits`)
-names the last commit of each file; the feature as that commit left it is
+names the last commit of each file and, from git's raw diff, the object ID
+of the file before and after it. The feature as that commit left it is
 compared with the feature as its first parent had it, by the same comparison
-as ``specgen diff`` (:func:`specgen.diff.features.feature_changes`), each side
-with its own releases, so that "moved from 1.0 (2027-01-15)" gives the date
-1.0 had then. Everything is read straight from git: one tree listing per
-commit involved (and per parent), then one ``git cat-file --batch`` for the
-features and one for the releases they name. A version that does not parse
-or breaks its schema is passed over: the page then says when the file
-changed, not how.
+as ``specgen diff`` (:func:`specgen.diff.features.feature_changes`), each
+side with its own releases, so that "moved from 1.0 (2027-01-15)" gives the
+date 1.0 had then.
+
+What it costs is what a page needs, whatever the history: no tree is listed
+for the features, every version is read by object ID in one
+``git cat-file --batch``, each distinct version is parsed once, the version
+the working tree still holds is the feature already checked, and a release
+is read only for a feature whose release changed (a feature that did not
+move names no release). Two versions read from git whose data are equal
+once modernized (a commit of ``specgen migrate``) have nothing to tell, so
+neither is checked. A version that does not parse or breaks its schema is
+passed over: the page then says when the file changed, not how.
 """
 
 from __future__ import annotations
@@ -23,10 +30,10 @@ from ruamel.yaml import YAML
 
 from specgen.diagnostics import Severity
 from specgen.diff.features import feature_changes
-from specgen.diff.git import Commit, FileChange, GitError, Repository, TreeEntry
+from specgen.diff.git import Commit, FileChange, Repository
 from specgen.kinds import KINDS, Kind
 from specgen.limits import Limits
-from specgen.loader import LoadResult, load_text
+from specgen.loader import Document, LoadResult, load_text
 from specgen.model import Feature, Release, Workspace, build_workspace
 from specgen.reading import decode, read_text
 from specgen.schema import check_document
@@ -38,6 +45,8 @@ SHOWN = 3
 #: How far back to look: the last commits that touched the features folder.
 WINDOW = 200
 _FEATURE, _RELEASE = KINDS["feature"], KINDS["release"]
+#: One version of a file: its object ID and its path in the repository.
+_Key = tuple[str, str]
 
 
 @dataclass(frozen=True)
@@ -70,26 +79,31 @@ def last_changes(
     current = {_repository_path(workspace_prefix, f.source): f for f in features.values()}
     found: dict[str, tuple[Commit, FileChange]] = {}
     for path, feature in current.items():
-        fid = feature.id
         commit = latest.get(path)
         change = next((c for c in commit.files if c.path == path), None) if commit else None
         if commit is not None and change is not None:
-            found[fid] = (commit, change)
-    edited = [(commit, change) for commit, change in found.values() if change.status not in ("A", "C")]
-    versions = _Versions(repo, specs_prefix, limits, edited, current)
+            found[feature.id] = (commit, change)
+    edits = [(commit, change) for commit, change in found.values() if change.status not in ("A", "C")]
+    versions = _Versions(repo, specs_prefix, limits, current)
+    pairs = versions.pairs(change for _, change in edits)
+    named: set[tuple[str, str | None]] = set()
+    for commit, change in edits:
+        old, new = pairs.get(change.path, (None, None))
+        if old is not None and new is not None and old.release != new.release:  # only a move names releases
+            named |= {(f"{commit.oid}^", old.release), (commit.oid, new.release)}
+    releases = versions.releases({(revision, ident) for revision, ident in named if ident})
     result: dict[str, LastChange] = {}
     for fid, (commit, change) in found.items():
         if change.status in ("A", "C"):
             result[fid] = LastChange(commit.day, commit.short, commit.subject, created=True)
             continue
-        parent = f"{commit.oid}^"
-        old = versions.feature(parent, change.old_path or change.path)
-        new = versions.feature(commit.oid, change.path)
         how: list[str] = []
-        if old is not None and new is not None:
+        if change.path in pairs:
+            old, new = pairs[change.path]
             renamed = {old.id: new.id} if old.id != new.id else {}
             how = [f"renamed from {old.id}"] if renamed else []
-            before, after = versions.releases(parent), versions.releases(commit.oid)
+            before = _named(releases, f"{commit.oid}^", old.release)
+            after = _named(releases, commit.oid, new.release)
             how += [c.summary for c in feature_changes(old, new, before, after, renamed)]
         shown = tuple(how[:SHOWN])
         result[fid] = LastChange(commit.day, commit.short, commit.subject, False, shown, len(how) - len(shown))
@@ -97,79 +111,94 @@ def last_changes(
 
 
 class _Versions:
-    """The features each edit needs at its commit and its first parent (``OID^``), and the releases they name."""
+    """Versions of spec files read from git by object ID, each parsed, checked and modelled at most once."""
 
-    def __init__(
-        self,
-        repo: Repository,
-        prefix: str,
-        limits: Limits,
-        edited: Iterable[tuple[Commit, FileChange]],
-        current: Mapping[str, Feature],
-    ) -> None:
-        self.repo, self.prefix, self.limits = repo, prefix, limits
+    def __init__(self, repo: Repository, prefix: str, limits: Limits, current: Mapping[str, Feature]) -> None:
+        self.repo, self.prefix, self.limits, self.current = repo, prefix, limits, current
         self.yaml = make_yaml()
-        wanted: dict[str, set[str]] = {}
-        for commit, change in edited:
-            wanted.setdefault(commit.oid, set()).add(change.path)
-            wanted.setdefault(f"{commit.oid}^", set()).add(change.old_path or change.path)
-        #: Each revision's spec files by path, listed once however many features it holds.
-        self.trees: dict[str, dict[str, TreeEntry]] = {}
-        for revision in wanted:
-            try:
-                self.trees[revision] = {e.path: e for e in repo.tree(revision, prefix)}
-            except GitError:  # a parent this clone does not hold: this change's "how" stays unknown
-                continue
-        keys = [(rev, path) for rev, paths in wanted.items() if rev in self.trees for path in paths]
-        # A file the working tree holds as the commit left it is the feature already checked: not parsed again.
-        self.features = {k: current[k[1]] for k in keys if self._as_on_disk(*k) and k[1] in current}
-        read = self._read(_FEATURE, [k for k in keys if k not in self.features])
-        self.features.update({k: f for k, f in read.items() if isinstance(f, Feature)})
-        named = {(rev, self._release_path(rev, f.release)) for (rev, _), f in self.features.items() if f.release}
-        read = self._read(_RELEASE, sorted(key for key in named if key[1]))
-        self.by_release = {k: r for k, r in read.items() if isinstance(r, Release)}
+        self.documents: dict[_Key, Document | None] = {}
+        self.specs: dict[_Key, Feature | Release | None] = {}
 
-    def feature(self, revision: str, path: str) -> Feature | None:
-        return self.features.get((revision, path))
+    def pairs(self, changes: Iterable[FileChange]) -> dict[str, tuple[Feature, Feature]]:
+        """The feature before and after each change (by path), when both are known and their data differ."""
+        edits: dict[str, tuple[_Key, _Key]] = {}
+        for change in changes:
+            before, after = change.before, change.after
+            if before is not None and after is not None and before.is_file and after.is_file:
+                edits[change.path] = ((before.oid, change.old_path or change.path), (after.oid, change.path))
+        # A file the working tree holds as the commit left it is the feature already checked: not read again.
+        on_disk = {new for _, new in edits.values() if self._as_on_disk(*new)}
+        self._load(_FEATURE, [key for old, new in edits.values() for key in (old, new) if key not in on_disk])
+        pairs: dict[str, tuple[Feature, Feature]] = {}
+        for path, (old_key, new_key) in edits.items():
+            old_document, new_document = self.documents.get(old_key), self.documents.get(new_key)
+            # Only two versions read from git are compared as data: parsing the version the working tree holds
+            # again would cost what skipping the check saves, so that one is compared as a model below.
+            if old_document is not None and new_document is not None and old_document.data == new_document.data:
+                continue  # the same feature in other words (or other bytes): nothing to tell, nothing to check
+            old = self._spec(old_key)
+            new = self.current[path] if new_key in on_disk else self._spec(new_key)
+            if isinstance(old, Feature) and isinstance(new, Feature):
+                pairs[path] = (old, new)
+        return pairs
 
-    def releases(self, revision: str) -> dict[str, Release]:
-        return {r.id: r for (rev, _), r in self.by_release.items() if rev == revision}
+    def releases(self, wanted: set[tuple[str, str]]) -> dict[tuple[str, str], Release]:
+        """Release ``ident`` at each ``(revision, ident)``, from its file (``<ident>.yaml`` or ``.yml``) there.
 
-    def _as_on_disk(self, revision: str, path: str) -> bool:
-        """Whether the file on disk holds what ``revision`` has at ``path`` (git's object ID of its bytes)."""
-        entry = self.trees[revision].get(path)
-        if entry is None or entry.size is None or revision.endswith("^"):
+        The releases folder is resolved at each revision in one call, and each distinct folder (they seldom
+        change between commits) is listed once, so that a link or a submodule is told from a file.
+        """
+        folder = _folder(self.prefix, _RELEASE)
+        names = {rev: f"{rev}:{folder}" for rev, _ in wanted}
+        found = self.repo.objects(names.values())
+        trees = {rev: info.oid for rev, name in names.items() if (info := found.get(name)) and info.kind == "tree"}
+        # ls-tree lists a folder's tree as it lists a commit's: paths relative to the folder.
+        listed = {tree: {e.path: e for e in self.repo.tree(tree, "")} for tree in set(trees.values())}
+        keys: dict[tuple[str, str], _Key] = {}
+        for rev, ident in wanted:
+            entries = listed.get(trees.get(rev, ""), {})
+            entry = next((entries[n] for n in (f"{ident}.yaml", f"{ident}.yml") if n in entries), None)
+            if entry is not None and entry.size is not None:
+                keys[(rev, ident)] = (entry.oid, f"{folder}/{entry.path}")
+        self._load(_RELEASE, list(keys.values()))
+        releases = {named: self._spec(key) for named, key in keys.items()}
+        return {named: r for named, r in releases.items() if isinstance(r, Release) and r.id == named[1]}
+
+    def _as_on_disk(self, oid: str, path: str) -> bool:
+        """Whether the file on disk holds the blob ``oid`` (git's object ID of its bytes)."""
+        if path not in self.current:
             return False
         # Read as the check reads specs: a link out of the specs folder, a FIFO or a huge file is not read.
         text, _ = read_text(self.repo.root / path, path, (self.repo.root / self.prefix).resolve(), self.limits)
         if text is None:
             return False
         data = text.encode("utf-8")  # a byte-order mark or an undecodable byte just makes it differ
-        algorithm = hashlib.sha1 if len(entry.oid) == 40 else hashlib.sha256
-        return algorithm(b"blob %d\0" % len(data) + data).hexdigest() == entry.oid
+        algorithm = hashlib.sha1 if len(oid) == 40 else hashlib.sha256
+        return algorithm(b"blob %d\0" % len(data) + data).hexdigest() == oid
 
-    def _release_path(self, revision: str, ident: str) -> str:
-        """The file of release ``ident`` in the revision's tree (named by its ID), or ``""``."""
-        folder = _folder(self.prefix, _RELEASE)
-        tree = self.trees[revision]
-        return next((p for p in (f"{folder}/{ident}.yaml", f"{folder}/{ident}.yml") if p in tree), "")
+    def _load(self, kind: Kind, keys: list[_Key]) -> None:
+        """Parse the versions not parsed yet, read in one batch; one too large to read, or not a blob, is ``None``."""
+        keys = [key for key in dict.fromkeys(keys) if key not in self.documents]
+        sizes = self.repo.objects(oid for oid, _ in keys)
+        readable = {
+            oid for oid, info in sizes.items() if info.kind == "blob" and info.size <= self.limits.max_file_bytes
+        }
+        blobs = self.repo.blobs(readable)
+        for oid, path in keys:
+            self.documents[(oid, path)] = (
+                _document(blobs[oid], path, kind, self.yaml, self.limits) if oid in blobs else None
+            )
 
-    def _read(self, kind: Kind, keys: list[tuple[str, str]]) -> dict[tuple[str, str], Feature | Release]:
-        """The spec each (revision, path) holds, read in one batch; those that do not load or fit are left out."""
-        limit = self.limits.max_file_bytes
-        entries = {(rev, path): self.trees[rev][path] for rev, path in keys if path in self.trees[rev]}
-        readable = {key: e for key, e in entries.items() if e.size is not None and e.size <= limit}
-        blobs = self.repo.blobs(e.oid for e in readable.values())
-        found: dict[tuple[str, str], Feature | Release] = {}
-        for key, entry in readable.items():
-            spec = _spec(blobs[entry.oid], key[1], kind, self.yaml, self.limits)
-            if spec is not None:
-                found[key] = spec
-        return found
+    def _spec(self, key: _Key) -> Feature | Release | None:
+        """The feature or release a parsed version holds; ``None`` when it does not load or breaks its schema."""
+        if key not in self.specs:
+            document = self.documents.get(key)
+            self.specs[key] = _model(document) if document is not None else None
+        return self.specs[key]
 
 
-def _spec(raw: bytes, path: str, kind: Kind, yaml: YAML, limits: Limits) -> Feature | Release | None:
-    """The feature or release one version of a file holds; ``None`` when it does not load or breaks its schema."""
+def _document(raw: bytes, path: str, kind: Kind, yaml: YAML, limits: Limits) -> Document | None:
+    """One version of a file as data in today's spelling; ``None`` when it is no text or no YAML mapping."""
     text, _ = decode(raw, path)
     if text is None:
         return None
@@ -177,12 +206,23 @@ def _spec(raw: bytes, path: str, kind: Kind, yaml: YAML, limits: Limits) -> Feat
     if document is None:
         return None
     (document,) = modernized(LoadResult([document], [], {})).documents  # an older spelling reads as today's
+    return document
+
+
+def _model(document: Document) -> Feature | Release | None:
+    """The feature or release of a parsed version, or ``None`` when it breaks its schema."""
     problems, broken = check_document(document)
     if broken or any(p.severity is Severity.ERROR for p in problems):
         return None
     ws: Workspace = build_workspace([document])
-    table: Mapping[str, Feature | Release] = ws.features if kind is _FEATURE else ws.releases
+    table: Mapping[str, Feature | Release] = ws.features if document.kind is _FEATURE else ws.releases
     return next(iter(table.values()), None)
+
+
+def _named(releases: Mapping[tuple[str, str], Release], revision: str, ident: str | None) -> dict[str, Release]:
+    """The release a feature names at a revision, by ID; none when it names none or the release is not known."""
+    release = releases.get((revision, ident)) if ident else None
+    return {release.id: release} if release is not None else {}
 
 
 def _folder(specs_prefix: str, kind: Kind) -> str:
