@@ -503,3 +503,24 @@ def test_a_shallow_clone_says_so_and_gives_what_history_it_has(tmp_path: Path) -
     assert (boundary.oid, boundary.boundary, boundary.files) == (tip, True, ())
     assert shallow.last_commits("specs") == {}
     assert not Repository.at(source).log("specs", 20)[-1].boundary
+
+
+def test_each_blob_hands_over_one_at_a_time_and_stops_git_when_left(tmp_path: Path) -> None:
+    """A reader that stops early leaves no git behind; one that goes on gets every blob, in order asked."""
+    repo = new_repo(tmp_path / "r", {"a": "1\n", "b": "22\n", "c": "333\n"})
+    repository = Repository.at(repo)
+    oids = [git(repo, "rev-parse", f"HEAD:{name}") for name in "abc"]
+
+    blobs = repository.each_blob(oids)
+    assert next(blobs) == (oids[0], b"1\n")
+    blobs.close()  # the generator's finally stops the cat-file process
+
+    assert list(repository.each_blob(reversed(oids))) == [(oids[2], b"333\n"), (oids[1], b"22\n"), (oids[0], b"1\n")]
+
+
+def test_a_revision_that_names_no_single_commit_or_a_day_before_1970(tmp_path: Path) -> None:
+    repo = new_repo(tmp_path / "r", {"a": "a\n"})
+    repository = Repository.at(repo)
+    assert "no single commit" in str(refusal(lambda: repository.resolve("^main")))
+    assert repository.commit_before(dt.date(1900, 1, 1)) is None
+    assert repository.commit_before(dt.date(2100, 1, 1)) == git(repo, "rev-parse", "HEAD")

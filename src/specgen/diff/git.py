@@ -12,12 +12,14 @@ become a :class:`GitError` whose text is the one line the user reads.
 from __future__ import annotations
 
 import calendar
+import contextlib
 import datetime as dt
 import os
 import re
 import shlex
 import subprocess
-from collections.abc import Iterable
+import threading
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 from typing import Literal
@@ -120,8 +122,11 @@ class Repository:
     def resolve(self, revision: str) -> str:
         """The full OID of the commit any revision names: a branch, tag, OID, ``origin/main``, ``HEAD~3``."""
         proc = self._git("rev-parse", "--verify", "--quiet", f"{_revision(revision)}^{{commit}}")
-        if proc.returncode == 0:
-            return _text(proc.stdout).strip()
+        found = _text(proc.stdout).strip()
+        if proc.returncode == 0 and _OID.fullmatch(found):
+            return found
+        if proc.returncode == 0:  # "^main" and the like verify, but name a set of commits, not one
+            raise GitError("bad_revision", f"unknown revision {revision!r}: it names no single commit")
         if self.head() is None:
             raise GitError("no_commits", f"the repository at {self.root} has no commits yet; commit the specs first")
         if self.is_shallow():
@@ -175,24 +180,57 @@ class Repository:
 
     def blobs(self, oids: Iterable[str]) -> dict[str, bytes]:
         """The content of each distinct object, read by one ``git cat-file --batch`` for all of them."""
+        return dict(self.each_blob(oids))
+
+    def each_blob(self, oids: Iterable[str]) -> Iterator[tuple[str, bytes]]:
+        """Each distinct object's content as git sends it, one at a time, from one ``git cat-file --batch``.
+
+        A caller that turns each into text as it comes holds one raw object at a
+        time, not all of them: a pull request's specs may add up to much more
+        than any one file.
+        """
         wanted = list(dict.fromkeys(oids))
         for oid in wanted:
             if not _OID.fullmatch(oid):
                 raise ValueError(f"not an object ID: {oid!r}")
         if not wanted:
-            return {}
-        # communicate() writes stdin while it reads stdout: no pipe fills up, however many blobs.
-        out = self._checked("cat-file", "--batch", stdin="".join(f"{oid}\n" for oid in wanted).encode("ascii"))
-        found: dict[str, bytes] = {}
-        at = 0
-        for oid in wanted:  # each answer: "<oid> <type> <size>\n<content>\n", or "<oid> missing\n"
-            end = out.index(b"\n", at)
-            header = out[at:end].split()
-            if len(header) != 3:
-                raise GitError("failed", f"git cannot read object {oid} ({_text(b' '.join(header[1:]))})")
-            at = end + 2 + int(header[2])
-            found[oid] = out[end + 1 : at - 1]
-        return found
+            return
+        command = ["git", "-C", str(self.root), *_OPTIONS, "cat-file", "--batch"]
+        env = {k: v for k, v in os.environ.items() if k not in _DROPPED} | _SAFE_ENV
+        try:
+            proc = subprocess.Popen(
+                command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env
+            )
+        except FileNotFoundError:
+            raise GitError(
+                "no_git", "git is not installed (or not on PATH); specgen reads revisions with git"
+            ) from None
+        assert proc.stdin is not None and proc.stdout is not None
+        stdin, stdout = proc.stdin, proc.stdout
+
+        def feed() -> None:  # from a thread: git answers while it reads, so neither pipe fills up
+            with contextlib.suppress(BrokenPipeError):
+                stdin.write("".join(f"{oid}\n" for oid in wanted).encode("ascii"))
+            with contextlib.suppress(BrokenPipeError):
+                stdin.close()
+
+        writer = threading.Thread(target=feed, daemon=True)
+        writer.start()
+        try:
+            for oid in wanted:  # each answer: "<oid> <type> <size>\n<content>\n", or "<oid> missing\n"
+                header = stdout.readline().split()
+                if len(header) != 3:
+                    raise GitError("failed", f"git cannot read object {oid} ({_text(b' '.join(header[1:]))})")
+                content = stdout.read(int(header[2]))
+                stdout.read(1)
+                yield oid, content
+        finally:
+            stdout.close()
+            proc.kill()
+            proc.wait()
+            writer.join()
+            if proc.stderr is not None:
+                proc.stderr.close()
 
     def objects(self, names: Iterable[str]) -> dict[str, ObjectInfo]:
         """What each name names (an object ID, ``<revision>:<path>``), by one ``git cat-file --batch-check``.
@@ -262,6 +300,8 @@ class Repository:
             return None
         # --before keeps commits at or before its time, and commit times are whole seconds: one second earlier.
         midnight = calendar.timegm((day.year, day.month, day.day, 0, 0, 0))
+        if midnight <= 0:  # git reads "@-N" as no limit at all; no commit is dated before 1970
+            return None
         out = self._checked("rev-list", "--first-parent", "--max-count=1", f"--before=@{midnight - 1} +0000", head)
         return _text(out).strip() or None
 

@@ -44,8 +44,13 @@ class Revisions:
         limit = self.settings.limits.max_file_bytes
         listed = [(name, label, commit, self._spec_entries(commit)) for name, label, commit in revisions]
         wanted = {e.oid for *_, tree in listed for e in tree if e.size is not None and e.size <= limit}
-        blobs = self.repo.blobs(sorted(wanted))
-        return [self._tree_side(name, label, commit, tree, blobs) for name, label, commit, tree in listed]
+        # Each blob is made text as it arrives, so only one raw blob is held at a time; one that is no text
+        # is kept raw, to be reported at each path that holds it.
+        texts: dict[str, str | bytes] = {}
+        for oid, raw in self.repo.each_blob(sorted(wanted)):
+            text, _ = decode(raw, "")
+            texts[oid] = raw if text is None else text
+        return [self._tree_side(name, label, commit, tree, texts) for name, label, commit, tree in listed]
 
     def worktree(self, name: str, label: str) -> Side:
         """The working tree: the files below the specs folder that git tracks or would track."""
@@ -74,7 +79,9 @@ class Revisions:
         tree = self.repo.tree(commit, self.prefix)
         return [e for e in tree if e.is_link or e.is_submodule or _is_spec_path(e.path, self.prefix)]
 
-    def _tree_side(self, name: str, label: str, commit: str, tree: list[TreeEntry], blobs: dict[str, bytes]) -> Side:
+    def _tree_side(
+        self, name: str, label: str, commit: str, tree: list[TreeEntry], texts: dict[str, str | bytes]
+    ) -> Side:
         limits = self.settings.limits
         if any(e.path == self.prefix for e in tree):  # the specs folder itself is a link or a submodule there
             refused = _refused(self.specs_shown, "the specs folder is a link or a submodule in the revision")
@@ -90,7 +97,8 @@ class Revisions:
                 return None, [_refused(entry.shown, "a submodule in the revision: specgen reads only files")]
             if item.size is None or item.size > limits.max_file_bytes:
                 return None, [too_large(entry.shown, item.size or 0, limits)]
-            return decode(blobs[item.oid], entry.shown)
+            text = texts[item.oid]
+            return (text, []) if isinstance(text, str) else decode(text, entry.shown)
 
         entries = [Entry(self._inside(e.path), self._shown(e.path)) for e in tree]
         loaded = load_entries(entries, read, self.specs_shown, limits, cache=self.cache, ignore=self.settings.ignore)
