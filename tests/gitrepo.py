@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import os
+import shlex
 import shutil
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
+
+import pytest
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -48,3 +52,15 @@ def edit(file: Path, old: str, new: str) -> None:
     text = file.read_text(encoding="utf-8")
     assert text.count(old) == 1, f"{old!r} is in {file} {text.count(old)} times"
     file.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def git_calls(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[[], list[str]]:
+    """Put a git on PATH that logs each run's arguments, then runs the real one; the runs logged so far."""
+    calls = tmp_path / "calls.log"
+    wrapper = tmp_path / "bin/git"
+    wrapper.parent.mkdir()
+    real = shlex.quote(str(shutil.which("git")))
+    wrapper.write_text(f'#!/bin/sh\necho "$*" >> {shlex.quote(str(calls))}\nexec {real} "$@"\n', encoding="utf-8")
+    wrapper.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{wrapper.parent}{os.pathsep}{os.environ['PATH']}")
+    return lambda: calls.read_text(encoding="utf-8").splitlines() if calls.exists() else []

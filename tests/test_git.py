@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import shlex
-import shutil
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
@@ -17,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from specgen.diff.git import Commit, FileChange, FileVersion, GitError, ObjectInfo, Repository, TreeEntry
+from tests.gitrepo import git_calls
 
 DAY = "2026-11-20T14:03:00Z"
 ODD_NAMES = ["with space.yaml", 'quote".yaml', "new\nline.yaml", "ünïcode.yaml", "-dash.yaml", "tab\tback\\slash"]
@@ -169,19 +168,12 @@ def test_blobs_reads_thousands_in_one_git_process(tmp_path: Path, monkeypatch: p
     by_mark = dict(line.split() for line in marks.read_text(encoding="ascii").splitlines())
     oids = [by_mark[f":{i + 1}"] for i in range(len(texts))]
     repository = Repository.at(repo)
-    # A git on PATH that logs each run, then runs the real one.
-    calls = tmp_path / "calls.log"
-    wrapper = tmp_path / "bin/git"
-    wrapper.parent.mkdir()
-    real = shlex.quote(str(shutil.which("git")))
-    wrapper.write_text(f'#!/bin/sh\necho "$*" >> {shlex.quote(str(calls))}\nexec {real} "$@"\n', encoding="utf-8")
-    wrapper.chmod(0o755)
-    monkeypatch.setenv("PATH", f"{wrapper.parent}{os.pathsep}{os.environ['PATH']}")
+    calls = git_calls(tmp_path, monkeypatch)
 
     contents = repository.blobs([*oids, *reversed(oids)])
 
     assert contents == dict(zip(oids, texts, strict=True))
-    [call] = calls.read_text(encoding="utf-8").splitlines()
+    [call] = calls()
     assert "cat-file --batch" in call
 
 

@@ -8,11 +8,9 @@ build once each. Everything else reads the history without building a site.
 from __future__ import annotations
 
 import html
-import os
 import re
-import shlex
 import shutil
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import date
@@ -31,7 +29,7 @@ from specgen.history.last_change import LastChange, last_changes
 from specgen.limits import Limits
 from specgen.model import Feature
 from specgen.site import build
-from tests.gitrepo import FIXTURES, commit_all, edit, git, repository
+from tests.gitrepo import FIXTURES, commit_all, edit, git, git_calls, repository
 
 # browser is test_browser's fixture, taken by name as a test argument.
 from .test_browser import _serve, browser  # noqa: F401
@@ -346,18 +344,6 @@ def _checked_features(repo: Path) -> Mapping[str, Feature]:
     return result.workspace.features
 
 
-def _git_calls(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[[], list[str]]:
-    """Put a git on PATH that logs each run's arguments, then runs the real one; the runs logged so far."""
-    calls = tmp_path / "calls.log"
-    wrapper = tmp_path / "bin/git"
-    wrapper.parent.mkdir()
-    real = shlex.quote(str(shutil.which("git")))
-    wrapper.write_text(f'#!/bin/sh\necho "$*" >> {shlex.quote(str(calls))}\nexec {real} "$@"\n', encoding="utf-8")
-    wrapper.chmod(0o755)
-    monkeypatch.setenv("PATH", f"{wrapper.parent}{os.pathsep}{os.environ['PATH']}")
-    return lambda: calls.read_text(encoding="utf-8").splitlines() if calls.exists() else []
-
-
 def test_the_last_changes_cost_the_same_few_git_calls_however_long_the_history(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -373,7 +359,7 @@ def test_the_last_changes_cost_the_same_few_git_calls_however_long_the_history(
         commit_all(repo, f"FEAT-{n} into discovery", date=f"2026-11-{n + 2:02d}T09:00:00Z")
     edit(folder / "FEAT-1.yaml", "release: REL-1", "release: REL-2")
     commit_all(repo, "Ship the timeline early", date="2026-11-20T09:00:00Z")
-    calls = _git_calls(tmp_path, monkeypatch)
+    calls = git_calls(tmp_path, monkeypatch)
 
     def cost() -> list[str]:
         before = len(calls())
