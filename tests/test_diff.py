@@ -406,3 +406,13 @@ def test_a_broken_specgen_yaml_stops_the_diff_with_its_findings(repo: Path) -> N
     code, out, err = run("main", "-w", str(repo))
 
     assert (code, out) == (2, "") and "specgen.yaml" in err and "SG403" in err
+
+
+def test_a_clone_without_the_branch_is_told_to_use_origin(repo: Path, tmp_path: Path) -> None:
+    clone = tmp_path / "clone"
+    git(tmp_path, "clone", "-q", "--branch", "pr", str(repo), str(clone))
+    assert "main" not in git(clone, "branch")  # only origin/main, as actions/checkout leaves a clone
+
+    code, _, err = run("main", "-w", str(clone))
+
+    assert code == 2 and "use origin/main" in err

@@ -137,6 +137,8 @@ def test_the_customer_brief_shows_only_the_external_change_in_public_words(pull_
         assert internal not in content, internal
     assert not DAY.search(content), DAY.search(content)
     assert "main" not in recent and "commit" not in recent.lower()
+    # The update written for customers lists no change: the page does not also claim that nothing changed.
+    assert "Nothing reported since the last update" not in text
 
 
 def test_the_support_brief_changed_behaviour_comes_from_the_diff(pull_request: tuple[Path, Path]) -> None:

@@ -18,8 +18,9 @@ GitHub renders, wherever it stands (paragraph, list item, table cell):
   mentions (which notify people on every push), ``#123``, ``GH-123`` and
   ``owner/repo#123`` references, ``:emoji:`` (custom ones are images) and
   autolinks of ``https://``, ``mailto:``, ``www.`` and e-mail addresses. A
-  WORD JOINER (U+2060, invisible and not a word character) after each ``@``,
-  ``#`` and ``:`` that a character follows, and inside ``www.`` and ``GH-``,
+  WORD JOINER (U+2060, invisible and not a word character) after each ``@``
+  and ``#`` that a character follows, each ``:`` that anything but a digit
+  follows (so ``file.yaml:4:1`` copies clean), and inside ``www.`` and ``GH-``,
   leaves none of these patterns while the text reads the same. Entities
   cannot do this: they turn back into the character before GitHub looks.
 """
@@ -62,9 +63,10 @@ def plain(text: object, limit: int | None = None) -> str:
 _ENTITIES = {c: f"&#{ord(c)};" for c in "\\`*_[]|~$<>&"}
 _ENTITIES.update({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
 _TABLE = str.maketrans(_ENTITIES)
-#: Where GitHub would link text: an ``@``, ``#`` or ``:`` before a character (mentions, references, emoji,
-#: ``https://``, ``mailto:``), ``www.`` and ``GH-``. A joiner goes after each.
-_LINKED = re.compile(r"[@#:](?=\S)|(?i:\b(?:www(?=\.)|gh(?=-)))")
+#: Where GitHub would link text: an ``@`` or ``#`` before a character (mentions, references), a ``:`` before
+#: anything but a digit (emoji, ``https://``, ``mailto:``; ``FEAT-1.yaml:4:1`` stays as it is, to copy), ``www.``
+#: and ``GH-``. A joiner goes after each.
+_LINKED = re.compile(r"[@#](?=\S)|:(?=[^\s\d])|(?i:\b(?:www(?=\.)|gh(?=-)))")
 #: A start that reads as a block, even inside a list item: a heading, a list item, a rule or setext underline, a
 #: numbered item (``>`` for a quote is a reference already).
 _BLOCK_START = re.compile(r"#|[-+=](?=[\s\-+=]|$)|\d+(?=[.)](?:\s|$))")

@@ -131,6 +131,9 @@ class Repository:
             raise GitError("no_commits", f"the repository at {self.root} has no commits yet; commit the specs first")
         if self.is_shallow():
             raise GitError("bad_revision", f"unknown revision {revision!r}: {_FETCH_HISTORY}")
+        remote = f"origin/{revision}"  # a fresh clone has origin/main but no main of its own
+        if self._git("rev-parse", "--verify", "--quiet", f"{remote}^{{commit}}").returncode == 0:
+            raise GitError("bad_revision", f"unknown revision {revision!r}: no such branch here, use {remote}")
         raise GitError("bad_revision", f"unknown revision {revision!r}: no branch, tag or commit of {self.root}")
 
     def merge_base(self, a: str, b: str) -> str:
