@@ -82,7 +82,7 @@ if args[:2] == ["run", "download"] and rest == ["download", env["FAKE_GH_RUN"]] 
 elif args[0] != "api" or len(rest) != 1:
     sys.exit(f"fake gh: unexpected call {args}")
 elif method == "GET" and rest[0] == f"repos/{repo}/pulls/{pull}":
-    answer = {"number": int(pull), "head": {"sha": env["FAKE_GH_HEAD_SHA"]}, "base": {"ref": "main"}}
+    answer = {"number": int(pull), "head": {"sha": env["FAKE_GH_HEAD_SHA"]}, "base": {"ref": env["FAKE_GH_BASE"]}}
 elif method == "GET" and rest[0] == f"repos/{repo}/issues/{pull}/comments":
     answer = comments
 elif method == "POST" and rest[0] == f"repos/{repo}/issues/{pull}/comments" and "body" in entry:
@@ -135,6 +135,8 @@ class Fake:
     head_sha: str
     artifact: Path
     comments: list[dict[str, Any]]
+    #: The pull request's base branch, as the API names it.
+    base: str = "main"
 
     def env(self) -> dict[str, str]:
         bin_dir = self.folder / "bin"
@@ -151,6 +153,7 @@ class Fake:
             "FAKE_GH_RUN": RUN_ID,
             "FAKE_GH_HEAD_SHA": self.head_sha,
             "FAKE_GH_ARTIFACT": str(self.artifact),
+            "FAKE_GH_BASE": self.base,
         }
 
     def calls(self) -> list[dict[str, Any]]:
@@ -277,6 +280,8 @@ def run_comment(tmp_path: Path, origin: Upstream, fake: Fake) -> tuple[Job, Path
         "github.token": "token-for-tests",
         "github.repository": OWNER_REPO,
         "github.event.repository.default_branch": "main",
+        "github.server_url": "https://github.com",
+        "github.run_id": "9999",
         **{f"{_RUN}.id": RUN_ID, f"{_RUN}.event": "pull_request", f"{_RUN}.conclusion": "success"},
         f"{_RUN}.head_sha": origin.pr_sha,
     }
@@ -456,3 +461,21 @@ def test_the_site_job_builds_from_a_full_clone(tmp_path: Path, origin: Upstream)
     assert job is not None
     assert [(s.name, s.returncode) for s in job.steps] == [("Install specgen", 0), ("Build the site", 0)]
     assert (work / "site" / "index.html").is_file()
+
+
+def test_a_diff_that_fails_still_replaces_the_comment_and_says_where_to_look(tmp_path: Path) -> None:
+    """A base with no history in common: the diff exits 2, and the old comment does not stay as if current."""
+    origin = upstream(tmp_path / "origin")
+    git(origin.path, "checkout", "-q", "--orphan", "unrelated")
+    commit_all(origin.path, "Another history")
+    git(origin.path, "checkout", "-q", "main")
+    fake = Fake(tmp_path / "runner", origin.pr_sha, artifact(tmp_path, PULL, origin.pr_sha), [OURS], "unrelated")
+
+    job, work = run_comment(tmp_path, origin, fake)
+
+    assert all(s.returncode == 0 for s in job.steps), [(s.name, s.output) for s in job.steps]
+    body = (work / "comment.md").read_text(encoding="utf-8")
+    run_url = f"https://github.com/{OWNER_REPO}/actions/runs/9999"
+    why = f"could not compare `{origin.pr_sha[:7]}` with `unrelated`: [the workflow run]({run_url}) says why."
+    assert body == f"{MARKER}\n**specgen diff** {why}\n"
+    assert [c["args"][:3] for c in fake.calls() if "--method" in c["args"]] == [["api", "--method", "PATCH"]]
