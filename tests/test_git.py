@@ -516,3 +516,13 @@ def test_a_revision_that_names_no_single_commit_or_a_day_before_1970(tmp_path: P
     assert "no single commit" in str(refusal(lambda: repository.resolve("^main")))
     assert repository.commit_before(dt.date(1900, 1, 1)) is None
     assert repository.commit_before(dt.date(2100, 1, 1)) == git(repo, "rev-parse", "HEAD")
+
+
+def test_commit_names_one_commit_s_day_and_subject(tmp_path: Path) -> None:
+    repo = new_repo(tmp_path / "r", {"a": "a\n"})
+    oid = git(repo, "rev-parse", "HEAD")
+    found = Repository.at(repo).commit(oid)
+    assert (found.oid, found.day, found.subject, found.files) == (oid, DAY[:10], "first", ())
+    assert oid.startswith(found.short)
+    with pytest.raises(ValueError, match="not an object ID"):
+        Repository.at(repo).commit("HEAD")

@@ -27,6 +27,7 @@ from specgen.clikit import (
     TerminalProgress,
     guarded,
     require_workspace,
+    today_option,
     workspace_option,
 )
 from specgen.config import SINCE_EXAMPLE, since_problem
@@ -72,13 +73,7 @@ def _check_options(func: F) -> F:
             "Repeatable. Without it they are reported but never fail a run."
         ),
     )(func)
-    func = click.option(
-        "--today",
-        type=click.DateTime(formats=["%Y-%m-%d"]),
-        default=None,
-        metavar="YYYY-MM-DD",
-        help="The day date rules measure against (default: SOURCE_DATE_EPOCH if set, else the clock).",
-    )(func)
+    func = today_option(func)
     func = click.option(
         "--strict",
         is_flag=True,

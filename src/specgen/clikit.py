@@ -28,6 +28,17 @@ def workspace_option(func: F) -> F:
     )(func)
 
 
+def today_option(func: F) -> F:
+    """``--today``: the one day every date rule measures against (see :func:`specgen.config.today`)."""
+    return click.option(
+        "--today",
+        type=click.DateTime(formats=["%Y-%m-%d"]),
+        default=None,
+        metavar="YYYY-MM-DD",
+        help="The day date rules measure against (default: SOURCE_DATE_EPOCH if set, else the clock).",
+    )(func)
+
+
 def guarded(func: F) -> F:
     """Turn an unexpected exception into exit code 2 with a short message."""
 

@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import difflib
 import os
+import posixpath
 import warnings
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from pathlib import Path, PurePath
+from pathlib import Path, PurePath, PurePosixPath
 from typing import Any
 
 from ruamel.yaml import YAML
@@ -98,6 +99,16 @@ def discover(specs_dir: Path) -> Iterator[Path]:
             Path(root, name) for name in files if name.lower().endswith(YAML_SUFFIXES) and not name.startswith(".")
         )
     return iter(sorted(found))
+
+
+def in_specs(path: str, prefix: str) -> PurePosixPath | None:
+    """A ``/``-separated path (as git names files) relative to the specs folder ``prefix``, when it is
+    a YAML file below it with no hidden part, as :func:`discover` finds files on disk; else ``None``.
+    """
+    relative = PurePosixPath(posixpath.relpath(path, prefix or "."))
+    if relative.parts[:1] == ("..",) or any(part.startswith(".") for part in relative.parts):
+        return None
+    return relative if relative.name.lower().endswith(YAML_SUFFIXES) else None
 
 
 #: Told how far a long stage has come: (stage, done, total).

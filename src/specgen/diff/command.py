@@ -14,7 +14,15 @@ from pathlib import Path
 import click
 
 from specgen.check import resolve_settings
-from specgen.clikit import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, guarded, require_workspace, workspace_option
+from specgen.clikit import (
+    EXIT_CLEAN,
+    EXIT_ERROR,
+    EXIT_FINDINGS,
+    guarded,
+    require_workspace,
+    today_option,
+    workspace_option,
+)
 from specgen.diff import diff
 from specgen.diff.changes import BACKWARDS, INTO_SHIPPED, MADE_EXTERNAL, NEW_ERROR, SLIP, SUSPECT, UNREADABLE
 from specgen.diff.git import GitError
@@ -77,13 +85,7 @@ def _link_base(_ctx: click.Context, _param: click.Parameter, value: str | None) 
     default=False,
     help="Compare with BASE itself, not with the merge base of BASE and HEAD.",
 )
-@click.option(
-    "--today",
-    type=click.DateTime(formats=["%Y-%m-%d"]),
-    default=None,
-    metavar="YYYY-MM-DD",
-    help="The day date rules measure against, on both sides (default: SOURCE_DATE_EPOCH if set, else the clock).",
-)
+@today_option
 @guarded
 def diff_command(
     base: str,

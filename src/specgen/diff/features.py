@@ -13,7 +13,7 @@ from dataclasses import asdict, replace
 from specgen.analysis.headlines import STATUSES
 from specgen.diff.changes import BACKWARDS, INTO_SHIPPED, MADE_EXTERNAL, SUSPECT, Change, Importance, Section
 from specgen.diff.side import Side
-from specgen.diff.words import same_words, word_diff
+from specgen.diff.words import same_words, spoken, word_diff
 from specgen.model import Feature, Release, Requirement, TestCase
 
 _STATUS_WORDS = {
@@ -25,8 +25,6 @@ _STATUS_WORDS = {
     "shipped": "shipped",
     "wont_do": "marked won't do",
 }
-#: The statuses as an arrow names them: "status idea → in progress".
-_LABELS = {status: status.replace("_", " ").replace("wont do", "won't do") for status in _STATUS_WORDS}
 #: The order work moves in; won't do stands outside it.
 _FORWARD = STATUSES[:6]
 
@@ -155,7 +153,7 @@ class _Feature:
         summary = (
             f"status moved back from {_STATUS_WORDS[old]} to {_STATUS_WORDS[new]}"
             if backwards
-            else (f"status {_LABELS[old]} → {_LABELS[new]}")
+            else (f"status {spoken(old)} → {spoken(new)}")
         )
         yield self.change(
             "status",
@@ -172,7 +170,7 @@ class _Feature:
         if old.horizon != new.horizon:
             yield self.change(
                 "horizon",
-                f"horizon {old.horizon or 'none'} → {new.horizon or 'none'}",
+                f"horizon {spoken(old.horizon)} → {spoken(new.horizon)}",
                 before=old.horizon,
                 after=new.horizon,
                 public_summary=f"now on the {new.horizon} horizon" if new.horizon else None,

@@ -278,6 +278,14 @@ class Repository:
         commits = [replace(c, short=short[c.oid]) for c, _ in parsed]
         return [replace(c, files=(), boundary=True) if c.oid in cut else c for c in commits]
 
+    def commit(self, oid: str) -> Commit:
+        """One commit, by its full OID: when it was made and its subject, without its files."""
+        if not _OID.fullmatch(oid):
+            raise ValueError(f"not an object ID: {oid!r}")
+        out = self._checked("log", "--no-walk", "-z", "--encoding=UTF-8", f"--format={LOG_FORMAT}", oid)
+        ((found, _),) = parse_log(out)
+        return replace(found, short=self._abbreviated([oid])[oid])
+
     def last_commits(self, prefix: str, limit: int = 200) -> dict[str, Commit]:
         """For each path below ``prefix`` at HEAD, the newest of the last ``limit`` commits that changed it.
 

@@ -96,9 +96,17 @@ def parse_log(out: bytes) -> list[tuple[Commit, str]]:
             else:
                 files.append(FileChange(status[:1], _text(tokens[i + 1]), None, before, after))
                 i += 2
-        date = dt.datetime.fromtimestamp(int(stamp), dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        date = _date(stamp)
         commits.append((Commit(oid.removeprefix("\x01"), "", date, date[:10], subject, tuple(files)), parents))
     return commits
+
+
+def _date(stamp: str) -> str:
+    """A committer timestamp as ISO 8601 in UTC; ``""`` for one no calendar holds (a forged commit)."""
+    try:
+        return dt.datetime.fromtimestamp(int(stamp), dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    except (ValueError, OverflowError, OSError):
+        return ""
 
 
 def _text(raw: bytes) -> str:

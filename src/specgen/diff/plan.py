@@ -21,6 +21,7 @@ from specgen.analysis import OPEN_STATUSES, Analysis
 from specgen.analysis.ranking import FRAMEWORKS
 from specgen.diff.changes import SLIP, Change, Importance, Section
 from specgen.diff.side import Side
+from specgen.diff.words import spoken
 from specgen.filters import money, number, plain
 from specgen.kinds import natural_key
 from specgen.model import Feature, Release
@@ -99,11 +100,6 @@ def pair(
         [x for i, x in enumerate(before) if i not in pairs],
         [x for j, x in enumerate(after) if j not in matched],
     )
-
-
-def spoken(value: str | None) -> str:
-    """An enum value as a reader says it: ``in_progress`` -> ``in progress``; ``none`` when unset."""
-    return value.replace("_", " ") if value else "none"
 
 
 def named(ids: Sequence[str]) -> str:

@@ -17,9 +17,9 @@ from collections.abc import Mapping
 from specgen.analysis import Analysis
 from specgen.analysis.headlines import COUNTED
 from specgen.diff.changes import Change, Importance, Section
-from specgen.diff.plan import Sides, pair, spoken
+from specgen.diff.plan import Sides, pair
 from specgen.diff.side import Side
-from specgen.diff.words import same_words, word_diff
+from specgen.diff.words import same_words, spoken, word_diff
 from specgen.filters import number, plain
 from specgen.model import KeyResult, Objective
 

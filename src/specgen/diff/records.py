@@ -13,9 +13,9 @@ import dataclasses
 from collections.abc import Mapping
 
 from specgen.diff.changes import Change, Importance, Section
-from specgen.diff.plan import Sides, pair, spoken
+from specgen.diff.plan import Sides, pair
 from specgen.diff.side import Side
-from specgen.diff.words import same_words, word_diff
+from specgen.diff.words import same_words, spoken, word_diff
 from specgen.filters import plain
 from specgen.model import Decision, Feature, Risk, Update
 

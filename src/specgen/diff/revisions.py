@@ -22,7 +22,7 @@ from specgen.diagnostics import Diagnostic
 from specgen.diff.git import Repository, TreeEntry
 from specgen.diff.side import Side
 from specgen.kinds import PRODUCT, PRODUCT_ID
-from specgen.loader import YAML_SUFFIXES, Entry, LoadResult, load_entries, shown_path, specs_folder
+from specgen.loader import Entry, LoadResult, in_specs, load_entries, shown_path, specs_folder
 from specgen.reading import decode, read_text, too_large
 
 
@@ -62,7 +62,7 @@ class Revisions:
             entries = []
             for path in self.repo.worktree(self.prefix):
                 file = self.repo.root / path
-                if file.is_symlink() or _is_spec_path(path, self.prefix):
+                if file.is_symlink() or in_specs(path, self.prefix) is not None:
                     entries.append(Entry(self._inside(path), self._shown(path), file.is_symlink() and file.is_dir()))
 
             def read(entry: Entry) -> tuple[str | None, list[Diagnostic]]:
@@ -77,7 +77,7 @@ class Revisions:
     def _spec_entries(self, commit: str) -> list[TreeEntry]:
         """The entries to load of a revision: its spec files, and every link and submodule (reported, not read)."""
         tree = self.repo.tree(commit, self.prefix)
-        return [e for e in tree if e.is_link or e.is_submodule or _is_spec_path(e.path, self.prefix)]
+        return [e for e in tree if e.is_link or e.is_submodule or in_specs(e.path, self.prefix) is not None]
 
     def _tree_side(
         self, name: str, label: str, commit: str, tree: list[TreeEntry], texts: dict[str, str | bytes]
@@ -123,11 +123,3 @@ def _relative(path: Path, root: Path) -> str:
         return posixpath.normpath(path.relative_to(root).as_posix())
     except ValueError:
         return path.as_posix()
-
-
-def _is_spec_path(path: str, prefix: str) -> bool:
-    """A YAML file below the specs folder, with no hidden part (as :func:`specgen.loader.discover` skips them)."""
-    relative = PurePosixPath(posixpath.relpath(path, prefix or "."))
-    if relative.parts and relative.parts[0] == "..":
-        return False
-    return relative.name.lower().endswith(YAML_SUFFIXES) and not any(p.startswith(".") for p in relative.parts)

@@ -62,6 +62,11 @@ class Side:
         return [d for d in sound if chosen[spec_id(d)] is d]
 
     @cached_property
+    def by_id(self) -> dict[str, Document]:
+        """:attr:`documents` by the ID each defines."""
+        return {spec_id(d): d for d in self.documents}
+
+    @cached_property
     def duplicates(self) -> dict[str, list[str]]:
         """The IDs that several sound files define, with every such file's path (SG301 reports them too)."""
         paths: dict[str, list[str]] = {}

@@ -24,8 +24,7 @@ _RECORDS = frozenset({"decision", "update"})
 
 def renames(base: Side, head: Side) -> dict[str, str]:
     """Base ID -> head ID of every spec that only changed its ID."""
-    head_ids = {spec_id(d) for d in head.documents}
-    base_ids = {spec_id(d) for d in base.documents}
+    head_ids, base_ids = head.by_id.keys(), base.by_id.keys()
     gone: dict[tuple[str, str], list[str]] = {}
     for document in base.documents:
         ident = spec_id(document)
@@ -45,8 +44,7 @@ def renames(base: Side, head: Side) -> dict[str, str]:
 def compare_specs(base: Side, head: Side, renamed: Mapping[str, str]) -> list[Change]:
     """Specs added, removed and renamed, and files broken on one side."""
     changes: list[Change] = []
-    base_docs = {spec_id(d): d for d in base.documents}
-    head_docs = {spec_id(d): d for d in head.documents}
+    base_docs, head_docs = base.by_id, head.by_id
     new_ids = set(renamed.values())
     for ident, document in head_docs.items():
         if ident in base_docs or ident in new_ids or ident in base.broken_ids or document.kind.name in _RECORDS:
@@ -63,7 +61,7 @@ def compare_specs(base: Side, head: Side, renamed: Mapping[str, str]) -> list[Ch
     for ident, paths in head.duplicates.items():
         if base.duplicates.get(ident) == paths:
             continue  # not this change's doing
-        compared = next(d.path for d in head.documents if spec_id(d) == ident)
+        compared = head.by_id[ident].path
         changes.append(
             Change(
                 Section.SPECS,
@@ -106,9 +104,8 @@ def compare_visibility(base: Side, head: Side, renamed: Mapping[str, str]) -> li
     Made external is an alert: the customer pages and briefs show it from the next build.
     """
     changes = []
-    head_docs = {spec_id(d): d for d in head.documents}
     for document in base.documents:
-        new = head_docs.get(renamed.get(spec_id(document), spec_id(document)))
+        new = head.by_id.get(renamed.get(spec_id(document), spec_id(document)))
         if new is None or new.kind.name == "feature":
             continue
         # Kinds without a visibility (stakeholders, the product) have the key on neither side.

@@ -32,6 +32,12 @@ def word_diff(before: str, after: str) -> Ops:
     return tuple(ops)
 
 
+def spoken(value: str | None) -> str:
+    """An enum value as a reader says it: ``in_progress`` -> ``in progress``, ``wont_do`` -> ``won't do``;
+    ``none`` when unset."""
+    return value.replace("wont_do", "won't do").replace("_", " ") if value else "none"
+
+
 def same_words(before: str, after: str) -> bool:
     """Whether two texts differ only in whitespace."""
     return _words(before) == _words(after)

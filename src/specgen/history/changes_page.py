@@ -8,13 +8,11 @@ A file's spec is named by its file name, which the check makes its ID.
 
 from __future__ import annotations
 
-import posixpath
 from dataclasses import dataclass
-from pathlib import PurePosixPath
 
 from specgen.diff.git import Commit, Repository
 from specgen.kinds import PRODUCT_ID
-from specgen.loader import YAML_SUFFIXES, kind_of
+from specgen.loader import in_specs, kind_of
 
 #: How many commits the page lists.
 COMMITS = 20
@@ -88,14 +86,8 @@ def _entry(commit: Commit, prefix: str) -> CommitEntry:
 
 def _spec(path: str | None, prefix: str) -> str | None:
     """The ID of the spec a repository path holds, or ``None`` for a file that is no spec."""
-    if path is None:
-        return None
-    relative = PurePosixPath(posixpath.relpath(path, prefix or "."))
-    if relative.parts[:1] == ("..",) or any(part.startswith(".") for part in relative.parts):
-        return None
-    if not relative.name.lower().endswith(YAML_SUFFIXES):
-        return None
-    kind = kind_of(relative)
-    if kind is None:
+    relative = in_specs(path, prefix) if path is not None else None
+    kind = kind_of(relative) if relative is not None else None
+    if relative is None or kind is None:
         return None
     return PRODUCT_ID if kind.name == "product" else relative.stem

@@ -23,7 +23,6 @@ of a commit never fails for the checkout it runs in.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
@@ -231,23 +230,10 @@ def resolve(given: str, settings: Settings, repo: Repository | None, problem: Gi
             return _no_commit_before(given, repo)
         result = diff(settings.workspace, base, None, settings=settings)
         commit = result.base.commit or ""
-        committed = _committed_on(repo, commit)
+        committed = repo.commit(commit).day if commit else ""
     except GitError as error:
         return _missing(given, error)
     return Since(given, commit, committed, tuple(result.changes), result.merge_base)
-
-
-def _committed_on(repo: Repository, commit: str) -> str:
-    """The day (UTC) ``commit`` was committed, from its object's ``committer`` line; ``""`` if it has none."""
-    raw = repo.blobs([commit])[commit]
-    for line in raw.split(b"\n\n", 1)[0].split(b"\n"):
-        if line.startswith(b"committer "):
-            stamp = line.rsplit(b" ", 2)[-2]
-            try:
-                return dt.datetime.fromtimestamp(int(stamp), dt.UTC).date().isoformat()
-            except (ValueError, OverflowError, OSError):  # a forged or damaged commit: no day rather than a crash
-                return ""
-    return ""
 
 
 def _no_commit_before(given: str, repo: Repository) -> Missing:
