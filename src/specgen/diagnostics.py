@@ -107,6 +107,8 @@ RULES: dict[str, Rule] = _rules(
     Rule("SG317", E, "An `ignore` entry cannot apply: an unknown code, an error's code, SG318, or a blank reason."),
     Rule("SG318", W, "An `ignore` entry matches no finding."),
     Rule("SG319", E, "A key result's history disagrees with its current value or its date."),
+    Rule("SG320", W, "A value is still a prompt that `specgen new` or `specgen init` wrote, waiting for real content."),
+    Rule("SG321", W, "The editor schemas in the workspace differ from what `specgen schema --workspace` writes now."),
     # SG4xx: building
     Rule("SG401", E, "A template failed to render."),
     Rule("SG402", E, "MkDocs failed to build the site."),
@@ -118,6 +120,11 @@ RULES: dict[str, Rule] = _rules(
         "the briefs leave out what changed.",
         HISTORY,
     ),
+    # SG41x: test results imported with --results
+    Rule("SG410", E, "A test-results file given with `--results` cannot be read as JUnit XML."),
+    Rule("SG411", W, "A test result imported with `--results` matches no test case's `automation_ref`."),
+    Rule("SG412", W, "An automated test case's `automation_ref` matches no result imported with `--results`."),
+    Rule("SG413", W, "A shipped or beta feature has a test case whose latest result failed."),
 )
 
 
