@@ -53,7 +53,8 @@ def test_the_corpus_is_broad() -> None:
     from specgen.diagnostics import RULES
 
     untested = {code for code, rule in RULES.items() if rule.severity.value == "error"} - codes
-    assert untested <= {"SG106", "SG110"}, f"error rules without a fixture: {sorted(untested)}"
+    # SG410 (an unreadable results file) needs --results on the command line, not a workspace: tests/test_results.py.
+    assert untested <= {"SG106", "SG110", "SG410"}, f"error rules without a fixture: {sorted(untested)}"
 
 
 @pytest.mark.parametrize("case", VALID, ids=[p.name for p in VALID])

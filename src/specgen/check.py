@@ -20,9 +20,11 @@ from specgen.diagnostics import RULES, Diagnostic, Severity, sort_diagnostics
 from specgen.loader import Document, LoadResult, Progress, load_workspace
 from specgen.locate import locate_all
 from specgen.model import Workspace, build_workspace
+from specgen.results import Imported, apply_results, findings, read_results
 from specgen.rules import check_rules
 from specgen.rules.valid import Valid
 from specgen.schema import check_document
+from specgen.schema.drift import schema_drift
 from specgen.siteconfig import check_site_config, trusted_by_environment
 from specgen.suppress import suppress
 from specgen.template_files import template_problems
@@ -42,16 +44,19 @@ class CheckResult:
     #: Warnings accepted by an ``ignore`` entry, each with its reason in
     #: ``suppressed_by`` (see :mod:`specgen.suppress`); they fail nothing.
     suppressed: list[Diagnostic] = dataclasses.field(default_factory=list)
+    #: The test results given with ``results`` (:mod:`specgen.results`); ``None``: none were given.
+    imported: Imported | None = None
 
     @cached_property
     def workspace(self) -> Workspace | None:
-        """The typed model; ``None`` when errors keep it from being built.
+        """The typed model, with the imported results on its test cases; ``None`` when errors keep it from being built.
 
         Built on first use: ``specgen check`` never needs it.
         """
         if any(d.severity is Severity.ERROR for d in self.diagnostics):
             return None
-        return build_workspace(self.documents)
+        model = build_workspace(self.documents)
+        return model if self.imported is None else apply_results(model, self.imported)
 
     def without_documents(self) -> CheckResult:
         """This result with its parsed documents let go; the diagnostics and the model stay.
@@ -106,6 +111,7 @@ def check(
     trust_mkdocs_config: bool | None = None,
     today: date | None = None,
     fail_on: frozenset[str] | None = None,
+    results: Sequence[str | Path] | None = None,
 ) -> CheckResult:
     """Check every spec of a workspace and return all findings at once.
 
@@ -115,7 +121,10 @@ def check(
     always run over every file. A long-lived caller (the preview) passes the
     same :class:`FileCache` to every check, so that it is read from disk once.
     ``mkdocs.yml`` and the assets are checked too (see :mod:`specgen.siteconfig`),
-    so that CI fails before a build would run anything.
+    so that CI fails before a build would run anything. ``results`` are JUnit
+    XML files or globs (relative to the current folder): their results go on
+    the test cases whose ``automation_ref`` they match, and SG410-SG412 say
+    what could not be read or matched (see :mod:`specgen.results`).
     """
     config_problems: list[Diagnostic] = []
     if settings is None:
@@ -129,7 +138,8 @@ def check(
     loaded = load_workspace(
         settings.specs_dir, settings.workspace, settings.limits, progress, files, ignore=settings.ignore
     )
-    return check_loaded(settings, loaded, files, progress, config_problems)
+    imported = None if results is None else read_results(results, settings.limits.max_results_bytes)
+    return check_loaded(settings, loaded, files, progress, config_problems, imported=imported)
 
 
 def check_loaded(
@@ -140,11 +150,13 @@ def check_loaded(
     config_problems: Sequence[Diagnostic] = (),
     *,
     site: bool = True,
+    imported: Imported | None = None,
 ) -> CheckResult:
     """Check specs already loaded, from disk or from a git revision (:mod:`specgen.diff`).
 
     ``site=False`` leaves out ``mkdocs.yml``, the assets and the templates,
-    which live on disk, not in the revision the specs came from.
+    which live on disk, not in the revision the specs came from. ``imported``
+    holds the test results read for this check (:func:`specgen.results.read_results`).
     """
     loaded = modernized(loaded)
     diagnostics = [*config_problems, *loaded.diagnostics, *cut_texts(loaded.documents)]
@@ -168,12 +180,17 @@ def check_loaded(
         files.save()
     diagnostics.extend(check_rules(loaded.documents, valid, loaded.unreadable, today=settings.today))
     diagnostics.extend(text_problems)
+    # Test results: SG413 reads hand-written results too; SG410-SG412 only come with imported ones.
+    diagnostics.extend(findings([v.sound for v in valid], imported))
+    if imported is not None:
+        diagnostics.extend(imported.problems)
     if site:
         diagnostics.extend(check_site_config(settings))
         diagnostics.extend(
             template_problems(settings.templates_dir, settings.workspace, settings.limits.max_file_bytes)
         )
+        diagnostics.extend(schema_drift(settings.workspace))  # committed editor schemas out of date (SG321)
     texts = {d.path: d.text for d in loaded.documents}
     diagnostics = sort_diagnostics(locate_all(diagnostics, texts, OLD_KEYS))
     diagnostics, suppressed = suppress(loaded.documents, diagnostics)
-    return CheckResult(settings, loaded.documents, diagnostics, loaded.files, suppressed)
+    return CheckResult(settings, loaded.documents, diagnostics, loaded.files, suppressed, imported)

@@ -19,6 +19,9 @@ class Limits:
     """
 
     max_file_bytes: int = 1_000_000
+    #: Bytes one test-results file (JUnit XML, ``--results``) may have; checked before it is parsed.
+    #: CI writes a few MB for tens of thousands of tests; a bigger file is more likely a mistake or an attack.
+    max_results_bytes: int = 50_000_000
     max_depth: int = 32
     max_nodes: int = 100_000
     # Rendering runs in a child process (specgen.site.isolate) bounded by these.

@@ -185,8 +185,26 @@ class Step:
 
 @dataclass(frozen=True)
 class LastResult:
+    """A test case's latest result: written in the spec, or imported from JUnit XML (:mod:`specgen.results`)."""
+
     status: str
+    #: The day it ran (``YYYY-MM-DD``).
     date: str | None = None
+    #: Seconds it took, summed over the results it combines; imported results only.
+    duration: float | None = None
+    #: The failure, error or skip message: plain text from CI, shortened; pages escape it.
+    message: str | None = None
+    #: When it ran, as the results file says (ISO 8601, ``Z`` when the file gave a time zone).
+    ran_at: str | None = None
+    #: The results file it came from (the one that decided the status); ``None``: written in the spec.
+    source: str | None = None
+    #: How many results it combines (parametrised cases, several files); 0 for one written in the spec.
+    combined: int = 0
+
+    @property
+    def imported(self) -> bool:
+        """Whether it came from a results file rather than the spec."""
+        return self.source is not None
 
 
 @dataclass(frozen=True)
@@ -348,6 +366,26 @@ class Update:
     source: str = ""
 
 
+@dataclass(frozen=True)
+class ImportSummary:
+    """What an import of test results found beside the results it put on test cases.
+
+    Lists are cut (the counts are not) so that a site with thousands of
+    unmatched results stays readable; :mod:`specgen.results` fills it.
+    """
+
+    #: The results files read, as given.
+    files: tuple[str, ...] = ()
+    #: How many results (test cases of the files) were read in all.
+    results: int = 0
+    #: Results that match no test case's ``automation_ref``: the first few, as ``classname::name``.
+    unmatched: tuple[str, ...] = ()
+    unmatched_count: int = 0
+    #: Automated test cases whose ``automation_ref`` matches no result: (test-case ID, ref).
+    missing: tuple[tuple[str, str], ...] = ()
+    missing_count: int = 0
+
+
 T = TypeVar("T")
 
 
@@ -396,6 +434,8 @@ class Workspace:
     releases: dict[str, Release]
     decisions: dict[str, Decision]
     updates: dict[str, Update]
+    #: What importing test results (``--results``) left over, for the test-cases page; ``None``: none imported.
+    imported: ImportSummary | None = None
 
     @cached_property
     def requirements(self) -> dict[str, Requirement]:

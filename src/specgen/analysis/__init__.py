@@ -14,7 +14,7 @@ from datetime import date
 from functools import cached_property
 
 from specgen.analysis import headlines
-from specgen.analysis.headlines import MustGaps, ResultCounts
+from specgen.analysis.headlines import MustGaps, MustVerified, ResultCounts
 from specgen.analysis.ranking import FRAMEWORKS, BacklogRow, Ranking, Sequencing, rank, total_cost_of_delay
 from specgen.kinds import natural_key
 from specgen.model import (
@@ -162,6 +162,26 @@ class Analysis:
     def headline_engineering(self) -> headlines.EngineeringHeadline:
         """The figures of the engineering brief's coverage gaps (:func:`headlines.for_engineering_brief`)."""
         return headlines.for_engineering_brief(self.ws)
+
+    @cached_property
+    def headline_exec(self) -> headlines.ExecHeadline:
+        """The executive brief's test figures (:func:`specgen.analysis.headlines.for_exec_brief`)."""
+        return headlines.for_exec_brief(self.ws)
+
+    def must_verified_of(self, feature: Feature) -> MustVerified:
+        """One feature's Must requirements by whether a passing test verifies them."""
+        return headlines.must_verified(self.ws, [feature])
+
+    @cached_property
+    def failing_released(self) -> list[tuple[Feature, list[TestCase]]]:
+        """Beta and shipped features with test cases whose latest result is failed or error (SG413's findings)."""
+        found = []
+        for f in self.ws.features.values():
+            if f.status in ("beta", "shipped"):
+                failing = [t for t in f.test_cases if headlines.result_of(t) in ("failed", "error")]
+                if failing:
+                    found.append((f, failing))
+        return found
 
     @cached_property
     def headline_home(self) -> headlines.HomeHeadline:

@@ -14,14 +14,21 @@ number were misread before:
 - *Test results.* A pass rate over tests that never ran reads as "all green".
   Results lead with the count of each outcome (:class:`ResultCounts`); the
   rate is of the tests that ran (passed, failed or error) and says how many.
+- *Must requirements verified by a passing test* (:class:`MustVerified`): the
+  coverage that matters to a release. A Must requirement counts as verified
+  when at least one test case that verifies it has the latest result passed;
+  the scope is SG307's again (planned-or-later features), and the rest are
+  said to be left out. The unverified are split by why: a failing test (failed
+  or error, and none passed), tests that have not run (not run or skipped
+  only), or no test case at all.
 
 Each page has one function (:func:`for_test_cases`, :func:`for_engineering_brief`,
-:func:`for_home`), which templates reach as ``an.headline_test_cases``,
-``an.headline_engineering`` and ``an.headline_home``; the wording lives in
-templates/headlines.md.j2. Results come from each test case's ``last_result``
-in the specs. Every function takes ``results``, a mapping from test-case ID to
-status that overrides the specs' own (what an import of JUnit reports will
-pass), so the headlines need no change when results arrive from elsewhere.
+:func:`for_exec_brief`, :func:`for_home`), which templates reach as ``an.headline_test_cases``,
+``an.headline_engineering``, ``an.headline_exec`` and ``an.headline_home``; the wording lives in
+templates/headlines.md.j2. Results come from each test case's ``last_result``:
+written in the specs, or imported from JUnit XML (:mod:`specgen.results` puts
+them on the model before any page sees it). Every function also takes
+``results``, a mapping from test-case ID to status that overrides them.
 """
 
 from __future__ import annotations
@@ -94,6 +101,32 @@ class MustGaps:
         return len(self.early) + len(self.wont_do)
 
 
+@dataclass(frozen=True)
+class MustVerified:
+    """Must requirements of planned-or-later features (by UID), by whether a passing test verifies them."""
+
+    #: At least one test case that verifies it has the latest result passed.
+    verified: tuple[str, ...]
+    #: Not verified, and a test case that verifies it failed or ended in an error.
+    failing: tuple[str, ...]
+    #: Not verified: its test cases have not run, or were skipped.
+    unrun: tuple[str, ...]
+    #: No test case verifies it (SG307's findings).
+    untested: tuple[str, ...]
+    #: Must requirements of features in idea, discovery or won't do: left out, and said so.
+    left_out: int
+
+    @property
+    def total(self) -> int:
+        """The Must requirements counted."""
+        return len(self.verified) + len(self.failing) + len(self.unrun) + len(self.untested)
+
+    @property
+    def percent(self) -> float:
+        """Percent of the counted Must requirements verified by a passing test (100 when there are none)."""
+        return percent(len(self.verified), self.total, empty=100.0)
+
+
 def percent(part: int, whole: int, *, empty: float) -> float:
     """``part`` of ``whole`` in percent; ``empty`` when there is no whole (100: nothing missing; 0: nothing done)."""
     return 100.0 * part / whole if whole else empty
@@ -110,6 +143,7 @@ class TestCasesHeadline:
     orphan_tests: int
     automated: int
     results: ResultCounts
+    verified: MustVerified
 
     @property
     def percent(self) -> float:
@@ -130,11 +164,20 @@ class EngineeringHeadline:
     covered: int
     musts: MustGaps
     results: ResultCounts
+    verified: MustVerified
 
     @property
     def percent(self) -> float:
         """Percent of requirements with at least one test case (100 when there are none)."""
         return percent(self.covered, self.requirements, empty=100.0)
+
+
+@dataclass(frozen=True)
+class ExecHeadline:
+    """The figures of the executive brief's test results."""
+
+    verified: MustVerified
+    results: ResultCounts
 
 
 @dataclass(frozen=True)
@@ -190,6 +233,35 @@ def must_gaps(ws: Workspace, features: Iterable[Feature] | None = None) -> MustG
     return MustGaps(tuple(groups["counted"]), tuple(groups["early"]), tuple(groups["wont_do"]))
 
 
+def must_verified(
+    ws: Workspace, features: Iterable[Feature] | None = None, results: Results | None = None
+) -> MustVerified:
+    """The Must requirements of ``features`` (default: all) by whether a passing test verifies them."""
+    by_req = ws.tests_by_requirement
+    groups: dict[str, list[str]] = {"verified": [], "failing": [], "unrun": [], "untested": []}
+    left_out = 0
+    for f in ws.features.values() if features is None else features:
+        musts = [r.uid for r in f.requirements if r.priority == "must"]
+        if f.status not in COUNTED:
+            left_out += len(musts)
+            continue
+        for uid in musts:
+            latest = {result_of(c, results) for c in by_req.get(uid, [])}
+            group = (
+                "untested"
+                if not by_req.get(uid)
+                else "verified"
+                if "passed" in latest
+                else "failing"
+                if latest & {"failed", "error"}
+                else "unrun"
+            )
+            groups[group].append(uid)
+    return MustVerified(
+        tuple(groups["verified"]), tuple(groups["failing"]), tuple(groups["unrun"]), tuple(groups["untested"]), left_out
+    )
+
+
 def _covered(ws: Workspace) -> int:
     by_req = ws.tests_by_requirement
     return sum(1 for uid in ws.requirements if by_req.get(uid))
@@ -206,6 +278,7 @@ def for_test_cases(ws: Workspace, results: Results | None = None) -> TestCasesHe
         orphan_tests=sum(1 for c in cases if not any(v in ws.requirements for v in c.verifies)),
         automated=sum(1 for c in cases if c.automation == "automated"),
         results=result_counts(cases, results),
+        verified=must_verified(ws, results=results),
     )
 
 
@@ -216,6 +289,14 @@ def for_engineering_brief(ws: Workspace, results: Results | None = None) -> Engi
         covered=_covered(ws),
         musts=must_gaps(ws),
         results=result_counts(ws.test_cases.values(), results),
+        verified=must_verified(ws, results=results),
+    )
+
+
+def for_exec_brief(ws: Workspace, results: Results | None = None) -> ExecHeadline:
+    """The executive brief's test figures: Musts verified by a passing test, and the results."""
+    return ExecHeadline(
+        verified=must_verified(ws, results=results), results=result_counts(ws.test_cases.values(), results)
     )
 
 

@@ -10,6 +10,7 @@ it was.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
@@ -55,6 +56,7 @@ def build(
     today: date | None = None,
     fail_on: frozenset[str] | None = None,
     since: str | None = None,
+    results: Sequence[str | Path] | None = None,
 ) -> BuildResult:
     """Check a workspace and, when it is clean, build its site into ``site_dir``.
 
@@ -65,6 +67,8 @@ def build(
     "what changed since" to the briefs (see :mod:`specgen.history`); when the
     history it needs is missing, the section is left out with one SG409
     warning, which fails ``strict`` only with ``fail_on`` ``history``.
+    ``results`` are JUnit XML files or globs whose results every page shows
+    on the test cases they match (see :func:`specgen.check` and :mod:`specgen.results`).
     """
     settings, problems = resolve_settings(
         workspace,
@@ -75,7 +79,7 @@ def build(
         fail_on=fail_on,
         since=since,
     )
-    result = check(settings=settings, progress=progress, cache=cache)
+    result = check(settings=settings, progress=progress, cache=cache, results=results)
     if problems:
         result = replace(result, diagnostics=[*problems, *result.diagnostics])
     out = settings.site_dir
