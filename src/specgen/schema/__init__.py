@@ -32,6 +32,7 @@ from specgen.kinds import KINDS, Kind
 from specgen.loader import Document
 from specgen.schema import messages as words
 from specgen.schema.placeholders import Placeholders
+from specgen.schema.prompts import is_prompt, prompt_left
 from specgen.suggest import did_you_mean, key_synonyms, value_synonyms
 from specgen.yamlio import MAX_NUMBER
 
@@ -134,7 +135,7 @@ def check_document(document: Document) -> tuple[list[Diagnostic], frozenset[str]
         numbers, characters, holes = _scan(document)
         # A placeholder explains a format, pattern or length error of the same value, nothing else:
         # `tilte: TBD` is still an unknown key, and `status: TBD` still not a status.
-        filled = {d.pointer for d in holes}
+        filled = {d.pointer for d in holes if d.code == "SG207"}  # a prompt (SG320) is valid as it is
         found = [
             d
             for error in errors
@@ -341,6 +342,8 @@ def _scan(document: Document) -> tuple[list[Diagnostic], list[Diagnostic], list[
                         "SG206", document.path, f"{pointer_text(pointer)}: {message}", pointer=pointer, hint=hint
                     )
                 )
+            elif is_prompt(value):  # before placeholders: a prompt is a warning, never an SG207 error
+                holes.append(prompt_left(document.path, pointer, value))
             elif is_placeholder(pointer, value):
                 holes.append(
                     Diagnostic.of(
