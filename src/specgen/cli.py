@@ -33,7 +33,10 @@ from specgen.clikit import (
 from specgen.config import SINCE_EXAMPLE, since_problem
 from specgen.diagnostics import GATES
 from specgen.diff.command import diff_command
+from specgen.export.command import export_command
 from specgen.reporters import REPORTERS
+from specgen.scaffold.command import init_command, new_command
+from specgen.schema.explain import explain_command
 from specgen.siteconfig import TRUST_ENV
 from specgen.version import __version__
 
@@ -53,6 +56,20 @@ def _trust_option(func: F) -> F:
 def _use_cache(no_cache: bool) -> bool:
     """Reuse per-file results between runs, except when told not to or in CI (nothing to reuse there)."""
     return not no_cache and not os.environ.get("CI")
+
+
+def _results_option(func: F) -> F:
+    return click.option(
+        "--results",
+        "results",
+        metavar="PATH",
+        multiple=True,
+        help=(
+            "JUnit XML test results to put on the test cases (pytest --junitxml, Surefire, Gradle, jest-junit, "
+            "go-junit-report, JUnit 5): a file or a glob such as 'reports/**/*.xml', relative to the current "
+            "folder. Repeatable. Matched to each test case's automation_ref; only from the command line."
+        ),
+    )(func)
 
 
 def _check_options(func: F) -> F:
@@ -85,15 +102,20 @@ def _check_options(func: F) -> F:
         "--format",
         "output_format",
         type=click.Choice(sorted(REPORTERS)),
-        default="text",
-        show_default=True,
-        help="How to print diagnostics.",
+        default=None,
+        help=(
+            "How to print diagnostics: text, json, github (annotations), sarif (code scanning), gitlab (Code "
+            "Quality) or junit (a test report). Default: github when GITHUB_ACTIONS=true, else text."
+        ),
     )(func)
     return workspace_option(func)
 
 
-def _report(result: CheckResult, output_format: str) -> None:
-    click.echo(REPORTERS[output_format](result.diagnostics, result.files, result.suppressed), nl=False)
+def _report(result: CheckResult, output_format: str | None) -> None:
+    """Print the findings in the format asked for; without one, annotations on GitHub Actions, else text."""
+    if output_format is None:
+        output_format = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
+    click.echo(REPORTERS[output_format](result), nl=False)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -104,15 +126,17 @@ def main() -> None:
 
 @main.command("check")
 @_check_options
+@_results_option
 @guarded
 def check_command(
     workspace: Path,
     strict: bool | None,
-    output_format: str,
+    output_format: str | None,
     no_cache: bool,
     trust_mkdocs_config: bool,
     today: datetime | None,
     fail_on: tuple[str, ...],
+    results: tuple[str, ...],
 ) -> None:
     """Check every spec against its schema and the cross-file rules, and mkdocs.yml and the assets."""
     require_workspace(workspace)
@@ -125,6 +149,7 @@ def check_command(
         trust_mkdocs_config=trust_mkdocs_config or None,
         today=today.date() if today else None,
         fail_on=frozenset(fail_on) or None,
+        results=results or None,
     )
     progress.clear()
     _report(result, output_format)
@@ -141,6 +166,7 @@ def _since(_ctx: click.Context, _param: click.Parameter, value: str | None) -> s
 
 @main.command("build")
 @_check_options
+@_results_option
 @click.option(
     "--site-dir",
     type=click.Path(file_okay=False, path_type=Path),
@@ -162,13 +188,14 @@ def _since(_ctx: click.Context, _param: click.Parameter, value: str | None) -> s
 def build_command(
     workspace: Path,
     strict: bool | None,
-    output_format: str,
+    output_format: str | None,
     site_dir: Path | None,
     since: str | None,
     no_cache: bool,
     trust_mkdocs_config: bool,
     today: datetime | None,
     fail_on: tuple[str, ...],
+    results: tuple[str, ...],
 ) -> None:
     """Check the specs, then render and build the site (atomically)."""
     from specgen.site import build
@@ -185,6 +212,7 @@ def build_command(
         today=today.date() if today else None,
         fail_on=frozenset(fail_on) or None,
         since=since,
+        results=results or None,
     )
     progress.clear()
     _report(result.check, output_format)
@@ -257,25 +285,45 @@ def migrate_command(workspace: Path, check_only: bool) -> None:
 @click.option(
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
-    required=True,
-    help="Folder to write the JSON Schemas to.",
+    default=None,
+    help="Folder to write the packaged JSON Schemas (2020-12) to, e.g. for other validators.",
+)
+@click.option(
+    "--workspace",
+    "editor_workspace",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Workspace to write the editor schemas (draft-07, for VS Code's YAML extension) into, "
+    "under .specgen/schemas/; commit them. specgen check warns (SG321) when they are out of date.",
 )
 @guarded
-def schema_command(out: Path) -> None:
-    """Write the JSON Schemas, for editor completion and hover help."""
+def schema_command(out: Path | None, editor_workspace: Path | None) -> None:
+    """Write the JSON Schemas, for editor completion and hover help (--out, --workspace or both)."""
     from specgen.schema import write_schemas
+    from specgen.schema.editor import write_workspace_schemas
 
-    try:
-        written = write_schemas(out)
-    except OSError as error:
-        raise click.BadParameter(
-            f"cannot write to {str(out)!r}: {error.strerror or error}", param_hint="--out"
-        ) from error
-    for path in written:
-        click.echo(str(path))
+    if out is None and editor_workspace is None:
+        raise click.UsageError("say where to write: --workspace DIR (editor schemas), --out DIR, or both")
+    targets = [(out, "--out", write_schemas), (editor_workspace, "--workspace", write_workspace_schemas)]
+    for folder, option, write in targets:
+        if folder is None:
+            continue
+        try:
+            written = write(folder)
+        except OSError as error:
+            where = error.filename or folder  # the link or file refused, when it is not the folder given
+            raise click.BadParameter(
+                f"cannot write to {str(where)!r}: {error.strerror or error}", param_hint=option
+            ) from error
+        for path in written:
+            click.echo(str(path))
 
 
 __all__ = ["main", "resolve_settings"]
 
 
 main.add_command(diff_command)
+main.add_command(explain_command)
+main.add_command(init_command)
+main.add_command(new_command)
+main.add_command(export_command)
