@@ -107,7 +107,7 @@ class Repository:
         folder = folder.resolve()
         if not folder.is_dir():
             raise GitError("not_a_repository", f"{folder} is not a folder")
-        proc = _run(folder, ["rev-parse", "--show-toplevel"])
+        proc = run_git(folder, ["rev-parse", "--show-toplevel"])
         if proc.returncode and b"must be run in a work tree" in proc.stderr:
             raise GitError("not_a_repository", f"{folder} is inside a git folder, not a work tree")
         if proc.returncode:
@@ -329,17 +329,21 @@ class Repository:
         return set(shallow.read_text(encoding="ascii").split()) if shallow.is_file() else set()
 
     def _git(self, *args: str, stdin: bytes = b"") -> subprocess.CompletedProcess[bytes]:
-        return _run(self.root, args, stdin)
+        return run_git(self.root, args, stdin)
 
     def _checked(self, *args: str, stdin: bytes = b"") -> bytes:
-        proc = _run(self.root, args, stdin)
+        proc = run_git(self.root, args, stdin)
         if proc.returncode:
             raise _failure(proc, args[0])
         return proc.stdout
 
 
-def _run(folder: Path, args: Iterable[str], stdin: bytes = b"") -> subprocess.CompletedProcess[bytes]:
-    """Run git in ``folder``; a refusal that any command can meet (no git, no repository) raises."""
+def run_git(folder: Path, args: Iterable[str], stdin: bytes = b"") -> subprocess.CompletedProcess[bytes]:
+    """Run git in ``folder`` with specgen's safe options and environment (hooks' variables dropped).
+
+    A refusal that any command can meet (no git, no repository, dubious ownership) raises :class:`GitError`;
+    other failures are left to the caller, in ``returncode``.
+    """
     env = {k: v for k, v in os.environ.items() if k not in _DROPPED} | _SAFE_ENV
     try:
         proc = subprocess.run(

@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from specgen.diff.git import GitError, Repository, _run
+from specgen.diff.git import GitError, Repository, run_git
 from specgen.kinds import Kind
 from specgen.loader import YAML_SUFFIXES
 
@@ -88,7 +88,7 @@ def _history(repo: Repository, prefix: str) -> set[str]:
     if repo.head() is None and not _has_refs(repo):
         return set()
     # The one listing the Repository class has no method for; its runner gives the same safe environment.
-    proc = _run(repo.root, ["log", "--all", "-m", "--format=", "--name-only", "-z", "--", prefix or "."])
+    proc = run_git(repo.root, ["log", "--all", "-m", "--format=", "--name-only", "-z", "--", prefix or "."])
     if proc.returncode:
         raise GitError("failed", f"git log failed: {proc.stderr.decode('utf-8', 'replace').strip()}")
     found = set()
@@ -100,5 +100,5 @@ def _history(repo: Repository, prefix: str) -> set[str]:
 
 
 def _has_refs(repo: Repository) -> bool:
-    proc = _run(repo.root, ["for-each-ref", "--count=1", "--format=%(refname)"])
+    proc = run_git(repo.root, ["for-each-ref", "--count=1", "--format=%(refname)"])
     return proc.returncode == 0 and bool(proc.stdout.strip())

@@ -22,7 +22,7 @@ from importlib import metadata
 from pathlib import Path
 from urllib.parse import unquote, urlsplit, urlunsplit
 
-from specgen.diff.git import GitError, _run
+from specgen.diff.git import GitError, run_git
 from specgen.version import __version__
 
 DISTRIBUTION = "specgen"
@@ -98,7 +98,7 @@ def _from_clone(folder: Path) -> Install | None:
 
     def git(*args: str) -> str | None:
         try:
-            proc = _run(folder, args)
+            proc = run_git(folder, args)
         except GitError:
             return None
         return proc.stdout.decode("utf-8", "replace").strip() if proc.returncode == 0 else None

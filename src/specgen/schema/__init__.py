@@ -74,7 +74,7 @@ def validators() -> dict[str, Validator]:
     schemas = {name: json.loads(text) for name, text in schema_texts().items()}
     return {
         kind.name: ecma.EcmaValidator(
-            _inline(schemas[kind.schema_name], schemas, kind.schema_name), format_checker=_FORMAT_CHECKER
+            inline_refs(schemas[kind.schema_name], schemas, kind.schema_name), format_checker=_FORMAT_CHECKER
         )
         for kind in KINDS.values()
     }
@@ -88,13 +88,13 @@ def is_id(kind: Kind, value: str) -> bool:
     return isinstance(pattern, str) and ecma.search(pattern, value)
 
 
-def _inline(node: Any, schemas: dict[str, Any], base: str) -> Any:
+def inline_refs(node: Any, schemas: dict[str, Any], base: str) -> Any:
     """``node`` with every ``{"$ref": "file.schema.json#/$defs/x"}`` replaced by its target.
 
     ``base`` is the file ``node`` comes from, for references within it (``#/$defs/x``).
     """
     if isinstance(node, list):
-        return [_inline(item, schemas, base) for item in node]
+        return [inline_refs(item, schemas, base) for item in node]
     if not isinstance(node, dict):
         return node
     ref = node.get("$ref")
@@ -104,8 +104,8 @@ def _inline(node: Any, schemas: dict[str, Any], base: str) -> Any:
         target: Any = schemas[name]
         for part in filter(None, fragment.split("/")):
             target = target[part]
-        return {**_inline(target, schemas, name), **{k: v for k, v in node.items() if k != "$ref"}}
-    return {k: _inline(v, schemas, base) for k, v in node.items() if k != "$defs"}
+        return {**inline_refs(target, schemas, name), **{k: v for k, v in node.items() if k != "$ref"}}
+    return {k: inline_refs(v, schemas, base) for k, v in node.items() if k != "$defs"}
 
 
 def write_schemas(out: Path) -> list[Path]:

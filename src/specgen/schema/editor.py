@@ -28,7 +28,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from specgen.kinds import KINDS
-from specgen.schema import schema_texts
+from specgen.schema import inline_refs, schema_texts
 
 #: Where the editor schemas live, relative to the workspace.
 EDITOR_SCHEMAS = PurePosixPath(".specgen/schemas")
@@ -67,47 +67,33 @@ def editor_schemas() -> dict[str, str]:
 
 
 def draft_07(schema: dict[str, Any], schemas: dict[str, Any], name: str) -> dict[str, Any]:
-    """The draft-07 rendering of the packaged schema ``name`` (``schemas``: every packaged schema by name)."""
-    body = _inline(schema, schemas, name, ())
+    """The draft-07 rendering of the packaged schema ``name`` (``schemas``: every packaged schema by name).
+
+    Every ``$ref`` is inlined as it is for the packaged validators
+    (:func:`specgen.schema.inline_refs`), so the editor reads the very rules
+    ``specgen check`` applies, with nothing to resolve.
+    """
+    body = _for_editors(inline_refs(schema, schemas, name), name)
     return {"$schema": DRAFT_07, **{k: v for k, v in body.items() if k != "$schema"}}
 
 
-def _inline(node: Any, schemas: dict[str, Any], base: str, seen: tuple[str, ...]) -> Any:
-    """``node`` with every ``$ref`` replaced by its target and a ``markdownDescription`` beside each description.
-
-    The keys beside a ``$ref`` (a property's own description, its examples)
-    win over the target's, as they do for the packaged validators. ``seen``
-    guards against a reference cycle, which draft-07 could express but an
-    inlined copy could not.
-    """
+def _for_editors(node: Any, base: str) -> Any:
+    """``node`` with a ``markdownDescription`` beside each description; a 2020-12-only keyword is refused."""
     if isinstance(node, list):
-        return [_inline(item, schemas, base, seen) for item in node]
+        return [_for_editors(item, base) for item in node]
     if not isinstance(node, dict):
         return node
-    ref = node.get("$ref")
-    if isinstance(ref, str):
-        file, _, fragment = ref.partition("#")
-        file = file or base
-        if (file + "#" + fragment) in seen:
-            raise ValueError(f"{base}: the reference {ref!r} is a cycle, which an inlined schema cannot hold")
-        target: Any = schemas[file]
-        for part in filter(None, fragment.split("/")):
-            target = target[part]
-        own = {k: v for k, v in node.items() if k != "$ref"}
-        return _inline({**target, **own}, schemas, file, (*seen, file + "#" + fragment))
-    wrong = _NOT_IN_DRAFT_07 & set(node) - {"$defs"}
+    wrong = _NOT_IN_DRAFT_07 & set(node)
     if wrong:
         raise ValueError(f"{base}: {', '.join(sorted(wrong))} has no draft-07 equivalent")
     out: dict[str, Any] = {}
     for key, value in node.items():
-        if key == "$defs":
-            continue  # every reference into it is inlined
         if key in ("properties", "patternProperties", "definitions"):
-            out[key] = {name: _inline(sub, schemas, base, seen) for name, sub in value.items()}
+            out[key] = {name: _for_editors(sub, base) for name, sub in value.items()}
         elif key in ("enum", "const", "examples", "default", "required"):
             out[key] = value  # values, not schemas
         else:
-            out[key] = _inline(value, schemas, base, seen)
+            out[key] = _for_editors(value, base)
     description = out.get("description")
     if isinstance(description, str) and "markdownDescription" not in out:
         out["markdownDescription"] = markdown_description(out)
