@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import os
 import subprocess
 import sys
@@ -22,7 +23,7 @@ from .test_schema import edit
 
 RESULTS = FIXTURES / "results"
 LIMIT = 50_000_000
-DAY = __import__("datetime").date.fromisoformat(FIXTURE_TODAY)
+DAY = datetime.date.fromisoformat(FIXTURE_TODAY)
 
 TINY_SUITE = """
 import pytest

@@ -158,7 +158,9 @@ def test_feature_without_id_has_no_follow_on_errors(basic: Path) -> None:
     add_test_case(basic / "specs/features/FEAT-2.yaml", "TC-2")
     assert messages(basic) == [
         "specs/features/FEAT-2.yaml:1:1: error[SG202]: missing required key 'id' in feature "
-        "(The feature's ID; must match the file name. IDs are never reused.)"
+        "(The feature's ID: `FEAT-` and a number, e.g. `FEAT-12` (letters and more hyphen-joined parts are "
+        "allowed too). It must match the file name (specs/features/FEAT-12.yaml), and an ID is never reused, "
+        "even after its spec is deleted.)"
     ]
 
 
