@@ -493,3 +493,21 @@ def test_a_prompt_is_a_warning_never_a_placeholder_error_and_hides_no_schema_err
     findings = [line.split(": ", 2)[1] for line in done.stdout.splitlines() if "[SG" in line]
     assert sorted(findings) == ["error[SG205]", *["warning[SG320]"] * 4], done.stdout  # the due prompt: both
     assert "DEC-1.yaml" in next(line for line in done.stdout.splitlines() if "SG205" in line)
+
+
+def _readme_block(opening: str) -> str:
+    """The README's fenced block whose first line is ``opening``, without its fences."""
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    start = readme.index(f"\n{opening}\n") + 1
+    return readme[start : readme.index("```\n", start)]
+
+
+def test_the_readme_shows_the_pre_commit_config_and_editor_settings_that_init_writes() -> None:
+    install = Install("specgen @ git+https://<host>/<owner>/specgen@<commit>", "vcs")
+    files = plan(dt.date(2027, 1, 1), install)
+    assert (
+        _readme_block("# .pre-commit-config.yaml")
+        == "# .pre-commit-config.yaml\n" + files[PurePosixPath(".pre-commit-config.yaml")]
+    )
+    assert _readme_block('  "yaml.schemas": {') == vscode_settings().split("\n", 1)[1]
+    assert (REPO / ".vscode/settings.json").read_text(encoding="utf-8") == vscode_settings()  # dogfood

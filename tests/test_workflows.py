@@ -337,7 +337,7 @@ def test_workflows_match_githubs_schema(tmp_path: Path) -> None:
 
 def test_the_readme_shows_the_workflows_verbatim() -> None:
     readme = (REPO / "README.md").read_text(encoding="utf-8")
-    section = readme.split("\n### CI and pre-commit\n", 1)[1].split("\n### ", 1)[0]
+    section = readme.split("\n### Use it in CI\n", 1)[1].split("\n### ", 1)[0]
     blocks = re.findall(r"^```yaml\n(.*?)^```$", section, flags=re.MULTILINE | re.DOTALL)
     shown = {b.split("\n", 1)[0].removeprefix("# "): b for b in blocks if b.startswith("# .github/workflows/")}
     files = {f"{f.relative_to(REPO)}": f.read_text(encoding="utf-8") for f in WORKFLOWS.glob("*.yml")}
