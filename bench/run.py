@@ -215,6 +215,32 @@ def pull_request(workspace: Path, repo: Path, changed: int) -> Path:
     return repo
 
 
+def junit_results(workspace: Path, out: Path) -> Path:
+    """A pytest-shaped JUnit file with a result for every automated test case, as CI writes one.
+
+    Every automation_ref of the specs gets a testcase (one in ten failed, with
+    a message), each named twice as a parametrised test, and as many results
+    again match no test case, as a real suite's other tests do.
+    """
+    refs = sorted(
+        set(re.findall(r"automation_ref: (\S+)", "".join(p.read_text("utf-8") for p in workspace.rglob("*.yaml"))))
+    )
+    cases = []
+    for i, ref in enumerate(refs):
+        module, _, name = ref.partition("::")
+        classname = module.removesuffix(".py").replace("/", ".")
+        for param in ("a", "b"):
+            inner = '<failure message="assert 1 == 2">E assert 1 == 2</failure>' if i % 10 == 0 else ""
+            cases.append(f'<testcase classname="{classname}" name="{name}[{param}]" time="0.01">{inner}</testcase>')
+        cases.append(f'<testcase classname="tests.test_other_{i}" name="test_unrelated" time="0.01"/>')
+    out.write_text(
+        '<?xml version="1.0" encoding="utf-8"?><testsuites><testsuite name="pytest" '
+        f'tests="{len(cases)}" timestamp="2026-11-20T12:00:00">{"".join(cases)}</testsuite></testsuites>',
+        encoding="utf-8",
+    )
+    return out
+
+
 def bench_size(features: int, repeat: int, root: Path, *, browser: bool = True) -> dict[str, Any]:
     workspace = root / f"ws-{features}"
     generate(workspace, features)
@@ -248,6 +274,10 @@ def bench_size(features: int, repeat: int, root: Path, *, browser: bool = True) 
     build = [*specgen, "build", "-w", str(workspace), "--site-dir", str(site)]
     results["build_cold"] = median_of(repeat, [*build, "--no-cache"], lambda: shutil.rmtree(site, ignore_errors=True))
     results["rebuild_edit"] = median_of(repeat, build, lambda: touch_one_feature(workspace))
+    junit = junit_results(workspace, root / f"junit-{features}.xml")
+    results["build_results"] = median_of(
+        repeat, [*build, "--no-cache", "--results", str(junit)], lambda: shutil.rmtree(site, ignore_errors=True)
+    )
     if browser:
         print(f"  {features:,} features: first search query in Chromium", file=sys.stderr)
         results["search"] = search.measure(site, repeat=repeat)
@@ -266,6 +296,7 @@ ROWS = (
     ("check_cold_repo", "specgen check --no-cache of one of those revisions"),
     ("build_cold", "specgen build, cold"),
     ("rebuild_edit", "specgen build after editing one spec"),
+    ("build_results", "specgen build, cold, with --results (JUnit: every automated test case, as many others)"),
     ("floor_render_mkdocs", "floor: render + bare mkdocs build (index nav)"),
     ("preview_quick", "specgen serve after editing one spec: its page rebuilt"),
     ("preview_complete", "specgen serve, then: every other page brought up to date"),
@@ -301,6 +332,7 @@ def table(all_results: dict[int, dict[str, Any]]) -> str:
         ("check after one edit / check cold", "check_edit", "check_cold"),
         ("diff of 10 features / check --no-cache (target: at most 2.5x)", "diff_10", "check_cold_repo"),
         ("build cold / render+mkdocs floor", "build_cold", "floor_render_mkdocs"),
+        ("build cold with --results / build cold", "build_results", "build_cold"),
     )
     for title, a, b in ratios:
         cells = [f"{all_results[n][a][0] / all_results[n][b][0]:.2f}x" for n in sizes]
