@@ -21,10 +21,11 @@ finds any result:
 ==========================================  ==================================================================
 
 A name matches a result's name exactly; when no result of the class has that
-exact name, it matches every result whose name is the name followed by
-``[`` (pytest's parametrised ``test_y[a-b]``) or ``(`` (JUnit 5's
-``testBar()``, ``testBar(int)[2]``). So ``test_y`` combines all of its
-parametrised cases, and a ref may still name one (``test_y[a-b]``). Go
+exact name, it matches every result whose name is the name followed by its
+parameters, from its first ``[`` (pytest's parametrised ``test_y[a-b]``) or
+``(`` (JUnit 5's ``testBar()``, ``testBar(int)[2]``). So ``test_y``
+combines all of its parametrised cases, and a ref may still name one
+(``test_y[a-b]``). Go
 subtests are results of their own (``TestFoo/sub``): ``TestFoo`` is the
 parent, whose verdict already covers them. A file attribute matches the
 ref's path as written or as its end (jest-junit writes paths relative to its
@@ -36,24 +37,59 @@ per job) combine into one (:func:`specgen.results.apply.combine`).
 
 from __future__ import annotations
 
+import bisect
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 
 from specgen.results.junit import Case
 
 _SPACE = re.compile(r"\s+")
 
 
+class _Names:
+    """The results of one class, by exact name and by name without its parameters."""
+
+    def __init__(self) -> None:
+        self.cases: list[Case] = []
+        self.exact: dict[str, list[Case]] = {}
+        self.base: dict[str, list[Case]] = {}
+
+    def add(self, case: Case) -> None:
+        self.cases.append(case)
+        self.exact.setdefault(case.name, []).append(case)
+        cut = _PARAMS.search(case.name)
+        if cut and cut.start():
+            self.base.setdefault(case.name[: cut.start()], []).append(case)
+
+    def named(self, name: str) -> list[Case]:
+        """The cases of that exact name, else those whose name is ``name`` and then parameters."""
+        if not name:
+            return []
+        return list(self.exact.get(name) or self.base.get(name, []))
+
+
+_NONE = _Names()
+
+
 class Index:
-    """Results indexed by classname and by file, to look refs up in."""
+    """Results indexed by classname and by file, to look refs up in.
+
+    Each lookup costs a few dictionary probes or binary searches, however
+    many results there are: a CI run can write hundreds of thousands.
+    """
 
     def __init__(self, cases: Iterable[Case]) -> None:
-        self.by_class: dict[str, list[Case]] = {}
+        self.by_class: dict[str, _Names] = {}
         self.by_file: dict[str, list[Case]] = {}
         for case in cases:
-            self.by_class.setdefault(case.classname, []).append(case)
+            self.by_class.setdefault(case.classname, _Names()).add(case)
             if case.file:
                 self.by_file.setdefault(_file(case.file), []).append(case)
+        #: Classnames sorted, so that those below a module are one range.
+        self._classes = sorted(self.by_class)
+        #: File paths reversed and sorted, so that those ending with a path are one range.
+        self._ends = sorted(path[::-1] for path in self.by_file)
+        self._scoped: dict[str, _Names] = {}
         self._memo: dict[str, list[Case]] = {}
 
     def lookup(self, ref: str) -> list[Case]:
@@ -63,20 +99,22 @@ class Index:
             self._memo[ref] = self._find(ref)
         return self._memo[ref]
 
+    def _class(self, classname: str) -> _Names:
+        return self.by_class.get(classname, _NONE)
+
     def _find(self, ref: str) -> list[Case]:
         head, sep, rest = ref.partition("::")
         if head.endswith(".py"):
             return self._pytest(head, rest.split("::") if sep else [])
         if sep:
-            scoped = self.by_class.get(head, []) + [c for c in self._files(head) if c.classname != head]
-            return _named(scoped, rest)
+            return self._scope(head).named(rest)
         scope, sep, name = ref.rpartition("#")
         if sep:
-            return _named(self.by_class.get(scope, []), name)
+            return self._class(scope).named(name)
         if ref in self.by_class:
-            return list(self.by_class[ref])
+            return list(self.by_class[ref].cases)
         for at in reversed([i for i, c in enumerate(ref) if c == "."]):
-            found = _named(self.by_class.get(ref[:at], []), ref[at + 1 :])
+            found = self._class(ref[:at]).named(ref[at + 1 :])
             if found:
                 return found
         return []
@@ -85,26 +123,36 @@ class Index:
         """A pytest node ID: the file's path as a dotted module, then classes, then the test."""
         module = path.removeprefix("./").removesuffix(".py").replace("/", ".")
         if not names:
-            return [c for k, cases in self.by_class.items() if k == module or k.startswith(module + ".") for c in cases]
+            below = _starting(self._classes, module + ".")
+            return [c for k in [module, *below] for c in self._class(k).cases]
         classname = ".".join([module, *names[:-1]])
-        return _named(self.by_class.get(classname, []), names[-1]) or list(
-            self.by_class.get(f"{classname}.{names[-1]}", [])
-        )
+        return self._class(classname).named(names[-1]) or list(self._class(f"{classname}.{names[-1]}").cases)
+
+    def _scope(self, scope: str) -> _Names:
+        """The results of classname ``scope`` and those of file ``scope`` (or a file ending with it)."""
+        if scope not in self._scoped:
+            names = _Names()
+            for case in self._class(scope).cases + [c for c in self._files(scope) if c.classname != scope]:
+                names.add(case)
+            self._scoped[scope] = names
+        return self._scoped[scope]
 
     def _files(self, path: str) -> list[Case]:
         """Results whose file attribute is ``path``, or ends with it."""
         wanted = _file(path)
         if wanted in self.by_file:
             return self.by_file[wanted]
-        return [c for f, cases in self.by_file.items() if f.endswith("/" + wanted) for c in cases]
+        return [c for end in _starting(self._ends, ("/" + wanted)[::-1]) for c in self.by_file[end[::-1]]]
 
 
-def _named(cases: Sequence[Case], name: str) -> list[Case]:
-    """The cases of that exact name, else those whose name is ``name`` and then parameters."""
-    if not name:
-        return []
-    exact = [c for c in cases if c.name == name]
-    return exact or [c for c in cases if c.name.startswith(name) and c.name[len(name) : len(name) + 1] in ("[", "(")]
+def _starting(ordered: list[str], prefix: str) -> list[str]:
+    """The strings of a sorted list that start with ``prefix``: one range, found by binary search."""
+    start = bisect.bisect_left(ordered, prefix)
+    stop = bisect.bisect_left(ordered, prefix[:-1] + chr(ord(prefix[-1]) + 1), lo=start)
+    return ordered[start:stop]
+
+
+_PARAMS = re.compile(r"[\[(]")
 
 
 def _file(path: str) -> str:
