@@ -119,5 +119,11 @@ def walk(data: Any, pattern: Sequence[str], prefix: Pointer = ()) -> Iterator[tu
 
 
 def natural_key(ident: str) -> tuple[Any, ...]:
-    """Sort FEAT-2 before FEAT-10."""
-    return tuple(int(p) if p.isdigit() else p for p in re.split(r"(\d+)", ident))
+    """Sort FEAT-2 before FEAT-10.
+
+    A run of digits sorts by its length without leading zeros, then by its
+    digits: numerical order without :func:`int`, which refuses a number of
+    more than 4,300 digits (and an ID is PR input of any length).
+    """
+    parts = re.split(r"(\d+)", ident)
+    return tuple((len(p.lstrip("0")), p.lstrip("0"), p) if i % 2 else p for i, p in enumerate(parts))

@@ -12,7 +12,6 @@ that is a link out of the workspace is one error, not one per file.
 from __future__ import annotations
 
 import difflib
-import os
 import posixpath
 import warnings
 from collections.abc import Callable, Iterator, Sequence
@@ -33,6 +32,7 @@ from specgen.kinds import KIND_BY_FOLDER, PRODUCT, PRODUCT_FILE, PRODUCT_ID, Kin
 from specgen.limits import Limits
 from specgen.locate import Lines
 from specgen.reading import byte_position, read_text
+from specgen.walk import walk
 from specgen.yamlio import NumberTooLarge, make_yaml, needs_pure
 
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -90,7 +90,7 @@ def discover(specs_dir: Path) -> Iterator[Path]:
     link to a folder (links to folders are not followed).
     """
     found: list[Path] = []
-    for root, dirs, files in os.walk(specs_dir):
+    for root, dirs, files in walk(specs_dir):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         found.extend(
             Path(root, name) for name in dirs if name.lower().endswith(YAML_SUFFIXES) or Path(root, name).is_symlink()

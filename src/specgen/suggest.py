@@ -97,11 +97,11 @@ class Candidates:
     def __init__(self, candidates: Iterable[str]) -> None:
         #: Every candidate once, in its first order (ties go to the first).
         self.options: tuple[str, ...] = tuple(dict.fromkeys(candidates))
-        self._by_numbers: dict[tuple[int, ...], list[tuple[int, str, str]]] = {}
+        self._by_numbers: dict[tuple[str, ...], list[tuple[int, str, str]]] = {}
         for order, candidate in enumerate(self.options):
             self._by_numbers.setdefault(_numbers(candidate), []).append((order, candidate, _plain(candidate)))
 
-    def with_numbers(self, numbers: tuple[int, ...]) -> list[tuple[int, str, str]]:
+    def with_numbers(self, numbers: tuple[str, ...]) -> list[tuple[int, str, str]]:
         """``(order, candidate, plain spelling)`` of the candidates that have exactly ``numbers``."""
         return self._by_numbers.get(numbers, [])
 
@@ -161,8 +161,9 @@ def _plain(word: str) -> str:
     return _SEPARATORS.sub("", word.casefold())
 
 
-def _numbers(word: str) -> tuple[int, ...]:
-    return tuple(int(n) for n in _NUMBER.findall(word))
+def _numbers(word: str) -> tuple[str, ...]:
+    """The numbers in ``word``, without leading zeros (as text: :func:`int` refuses 4,300 digits)."""
+    return tuple(n.lstrip("0") or "0" for n in _NUMBER.findall(word))
 
 
 def _distance(a: str, b: str, limit: int) -> int:

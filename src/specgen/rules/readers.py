@@ -30,11 +30,11 @@ take one away from a file that has nothing to do with it.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Sequence
 from typing import Any
 
 from specgen.diagnostics import Diagnostic
+from specgen.kinds import natural_key
 from specgen.rules.valid import Valid
 
 #: The statuses and horizons the customer brief lists (as its template and ``Analysis.by_horizon`` do).
@@ -52,7 +52,7 @@ _BRIEF_NAMES = {
 def reader_gaps(valid: Sequence[Valid]) -> Iterator[Diagnostic]:
     """Warnings for content a brief's readers would miss (SG312, SG313)."""
     by_kind: dict[str, list[Valid]] = {}
-    for doc in sorted(valid, key=lambda d: _natural(str(d.data.get("id", "")))):
+    for doc in sorted(valid, key=lambda d: natural_key(str(d.data.get("id", "")))):
         if doc.fits("id"):
             by_kind.setdefault(doc.kind.name, []).append(doc)
     features = by_kind.get("feature", [])
@@ -60,11 +60,6 @@ def reader_gaps(valid: Sequence[Valid]) -> Iterator[Diagnostic]:
     yield from _customer_update([d for d in features if d.fits("visibility", "status", "horizon")], updates)
     yield from _internal_updates([d for d in by_kind.get("stakeholder", []) if d.fits("audience")], updates)
     yield from _release_notes([d for d in features if d.fits("status", "release_note", "visibility")])
-
-
-def _natural(ident: str) -> tuple[Any, ...]:
-    """FEAT-2 before FEAT-10, so "the first" feature is the one a reader finds first."""
-    return tuple(int(p) if p.isdigit() else p for p in re.split(r"(\d+)", ident))
 
 
 def _addressed(update: dict[str, Any], audience: str) -> bool:

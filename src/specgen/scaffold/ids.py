@@ -13,7 +13,6 @@ name).
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -21,6 +20,7 @@ from pathlib import Path, PurePosixPath
 from specgen.diff.git import GitError, Repository, run_git
 from specgen.kinds import Kind
 from specgen.loader import YAML_SUFFIXES
+from specgen.walk import walk
 
 
 @dataclass(frozen=True)
@@ -40,7 +40,8 @@ class UsedIds:
 
     def next_id(self, kind: Kind) -> str:
         """``PREFIX-<n>``, ``n`` one more than the highest number ever used (IDs like ``FEAT-login`` count none)."""
-        number = re.compile(rf"{re.escape(str(kind.prefix))}-([0-9]+)", re.IGNORECASE)
+        # Up to 15 digits: a longer number is no count of specs but a typo or a prank, and int() refuses 4,300.
+        number = re.compile(rf"{re.escape(str(kind.prefix))}-0*([0-9]{{1,15}})", re.IGNORECASE)
         highest = max((int(m.group(1)) for ident in self.all if (m := number.fullmatch(ident))), default=0)
         return f"{kind.prefix}-{highest + 1}"
 
@@ -57,7 +58,7 @@ def used_ids(folder: Path) -> UsedIds:
     """The IDs taken in ``folder`` (a kind's folder, resolved; it need not exist yet)."""
     on_disk: set[str] = set()
     if folder.is_dir():
-        for _root, _dirs, files in os.walk(folder):
+        for _root, _dirs, files in walk(folder):
             on_disk.update(i for name in files if (i := _ident(name)))
     try:
         repo = Repository.at(_existing(folder))

@@ -17,13 +17,13 @@ stays inside the assets folder (see :func:`_css_problem`).
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from specgen.diagnostics import Diagnostic
 from specgen.loader import shown_path
+from specgen.walk import MAX_DEPTH, walk
 
 #: Where the assets land in the site: beside, never inside, the theme's own ``assets/``.
 SITE_FOLDER = "static"
@@ -112,7 +112,15 @@ def collect_assets(assets_dir: Path, workspace: Path) -> tuple[list[Asset], list
 def _walk(real_dir: Path, problems: list[Diagnostic], workspace: Path, assets_dir: Path) -> list[Path]:
     """The files below ``real_dir``, sorted; links to folders are not followed (their targets are walked)."""
     found: list[Path] = []
-    for folder, dirs, files in os.walk(real_dir):
+
+    def descend(path: str, depth: int) -> bool:
+        if depth <= MAX_DEPTH:
+            return True
+        shown = shown_path(assets_dir / Path(path).relative_to(real_dir), workspace)
+        problems.append(_problem("SG110", shown, f"folders nested more than {MAX_DEPTH} deep are not read"))
+        return False
+
+    for folder, dirs, files in walk(real_dir, descend):
         kept = []
         for name in sorted(dirs):
             if name.startswith("."):
