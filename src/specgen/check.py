@@ -138,7 +138,17 @@ def check(
     loaded = load_workspace(
         settings.specs_dir, settings.workspace, settings.limits, progress, files, ignore=settings.ignore
     )
-    imported = None if results is None else read_results(results, settings.limits.max_results_bytes)
+    imported = (
+        None
+        if results is None
+        else read_results(
+            results,
+            settings.limits.max_results_bytes,
+            settings.limits.max_results_total_bytes,
+            settings.limits.max_results_files,
+            settings.workspace,
+        )
+    )
     return check_loaded(settings, loaded, files, progress, config_problems, imported=imported)
 
 

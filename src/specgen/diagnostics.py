@@ -20,6 +20,7 @@ from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from specgen import suggest
+from specgen.gfm import plain
 
 Pointer = tuple[str | int, ...]
 
@@ -197,10 +198,17 @@ class Diagnostic:
         return replace(self, line=line, column=column)
 
     def __str__(self) -> str:
+        """One line, ``path:line:col: severity[CODE]: message (hint)``, that shows what it holds and does nothing.
+
+        Paths and messages carry PR input (a file name, a results file's
+        test names): a line break in one would forge a line of its own (a
+        ``::error`` command in a CI log) and an escape sequence would drive
+        the terminal, so both are made visible (:func:`specgen.gfm.plain`).
+        """
         text = f"{self.path}:{self.line}:{self.column}: {self.severity}[{self.code}]: {self.message}"
         if self.hint:
             text += f" ({self.hint})"
-        return text
+        return plain(text)
 
 
 _LINE_NUMBERS = re.compile(r"\b(lines?|columns?) [0-9][0-9,]*")

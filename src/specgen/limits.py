@@ -22,6 +22,10 @@ class Limits:
     #: Bytes one test-results file (JUnit XML, ``--results``) may have; checked before it is parsed.
     #: CI writes a few MB for tens of thousands of tests; a bigger file is more likely a mistake or an attack.
     max_results_bytes: int = 50_000_000
+    #: Bytes all the results files of one run may have together; files past it are not read (SG410).
+    max_results_total_bytes: int = 200_000_000
+    #: Results files one run reads at most (a glob over a big tree), for the same reason.
+    max_results_files: int = 10_000
     max_depth: int = 32
     max_nodes: int = 100_000
     # Rendering runs in a child process (specgen.site.isolate) bounded by these.

@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from specgen.diagnostics import Diagnostic
+from specgen.limits import Limits
 from specgen.loader import Document
 from specgen.model import ImportSummary, LastResult, Workspace
 from specgen.results import files, junit
@@ -66,16 +67,33 @@ class Imported:
         return self.index.lookup(ref)
 
 
-def read_results(patterns: Sequence[str | Path], limit: int) -> Imported:
-    """Read every results file that ``patterns`` (paths or globs) name; a bad one is SG410, the rest still count."""
-    paths, problems = files.expand(patterns)
+def read_results(
+    patterns: Sequence[str | Path],
+    limit: int,
+    total: int = Limits.max_results_total_bytes,
+    most_files: int = Limits.max_results_files,
+    workspace: Path | None = None,
+) -> Imported:
+    """Read every results file that ``patterns`` (paths or globs) name; a bad one is SG410, the rest still count.
+
+    ``limit`` bounds one file; ``total`` and ``most_files`` bound the run, and
+    the files past them are not read (one SG410 says so). With a
+    ``workspace``, files are shown relative to it (:func:`files.expand`).
+    """
+    paths, problems = files.expand(patterns, workspace)
     read: list[str] = []
     cases: list[Case] = []
-    for path, shown in paths:
-        raw, written, refused = files.read(path, shown, limit)
+    spent = 0
+    for n, (path, shown) in enumerate(paths):
+        raw, written, refused = (None, None, None) if n == most_files else files.read(path, shown, limit)
+        if (raw is not None and spent + len(raw) > total) or n == most_files:
+            what = f"{most_files:,} files" if n == most_files else f"{total:,} bytes in all"
+            problems.append(_over(shown, what, len(paths) - n - 1))
+            break
         if refused is not None or raw is None:
             problems.extend([refused] if refused else [])
             continue
+        spent += len(raw)
         found, broken = junit.parse(raw, shown, written)
         if broken is not None:
             problems.append(broken)
@@ -83,6 +101,16 @@ def read_results(patterns: Sequence[str | Path], limit: int) -> Imported:
         read.append(shown)
         cases.extend(found)
     return Imported(tuple(read), tuple(cases), tuple(problems))
+
+
+def _over(shown: str, what: str, more: int) -> Diagnostic:
+    rest = f"this file and {more:,} more were" if more else "this file was"
+    return Diagnostic.of(
+        "SG410",
+        shown,
+        f"the results files reached the limit of {what} for one run: {rest} not read",
+        hint="give --results fewer or smaller files; limits in specgen.yaml can only lower these",
+    )
 
 
 def combine(cases: Sequence[Case]) -> LastResult:
@@ -196,21 +224,37 @@ def _failing(doc: Document, i: int, item: dict[str, Any], latest: LastResult) ->
 
 
 def _unmatched_findings(imported: Imported, refs: Sequence[str]) -> list[Diagnostic]:
+    """One SG411 for each of the first :data:`NAMED` files with unmatched results, then one for the rest."""
     by_file: dict[str, list[Case]] = {}
     for case in _unmatched(imported, refs):
         by_file.setdefault(case.source, []).append(case)
-    problems = []
-    for source, cases in by_file.items():
-        named = ", ".join(c.label for c in cases[:NAMED])
-        more = f" and {len(cases) - NAMED:,} more" if len(cases) > NAMED else ""
-        n = len(cases)
+    problems = [_unmatched_in(source, cases) for source, cases in list(by_file.items())[:NAMED]]
+    rest = list(by_file.items())[NAMED:]
+    if rest:
+        n = sum(len(cases) for _, cases in rest)
         problems.append(
             Diagnostic.of(
                 "SG411",
-                source,
-                f"{n:,} result{'s' if n != 1 else ''} match{'es' if n == 1 else ''} no test case's automation_ref: "
-                f"{named}{more}",
-                hint="name them in a test case's automation_ref, or leave them: not every test needs a test case",
+                rest[0][0],
+                f"{n:,} more result{'s' if n != 1 else ''} in this file and {len(rest) - 1:,} other files "
+                "match no test case's automation_ref",
+                hint=_UNMATCHED_HINT,
             )
         )
     return problems
+
+
+_UNMATCHED_HINT = "name them in a test case's automation_ref, or leave them: not every test needs a test case"
+
+
+def _unmatched_in(source: str, cases: list[Case]) -> Diagnostic:
+    named = ", ".join(c.label for c in cases[:NAMED])
+    more = f" and {len(cases) - NAMED:,} more" if len(cases) > NAMED else ""
+    n = len(cases)
+    return Diagnostic.of(
+        "SG411",
+        source,
+        f"{n:,} result{'s' if n != 1 else ''} match{'es' if n == 1 else ''} no test case's automation_ref: "
+        f"{named}{more}",
+        hint=_UNMATCHED_HINT,
+    )

@@ -11,7 +11,8 @@ current folder, as a shell would take it; ``**`` spans folders. What is read:
   ``/proc``, ``/sys`` or ``/dev`` (where CI's secrets and endless files are),
   wherever a link leads;
 - ``**`` does not follow links to folders, so a link loop a pull request
-  plants costs nothing.
+  plants costs nothing, and the walk keeps its own stack, so a tree a
+  thousand folders deep costs no crash (:mod:`specgen.walk`).
 
 A path or glob that names no file is SG410 too, an error rather than a
 warning: in CI it means the tests did not write their results where the
@@ -27,15 +28,29 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from specgen.diagnostics import Diagnostic
+from specgen.globs import ANY_FOLDERS, Glob
+from specgen.loader import shown_path
+from specgen.walk import walk
 
 _MAGIC = frozenset("*?[")
 #: Real paths a results file may never be read from, wherever a link leads.
 _FORBIDDEN_ROOTS = (Path("/proc"), Path("/sys"), Path("/dev"))
 
 
-def expand(patterns: Iterable[str | Path]) -> tuple[list[tuple[Path, str]], list[Diagnostic]]:
-    """Each file the patterns name, once, with the path to show for it; SG410 for a pattern that names none."""
+def expand(
+    patterns: Iterable[str | Path], workspace: Path | None = None
+) -> tuple[list[tuple[Path, str]], list[Diagnostic]]:
+    """Each file the patterns name, once, with the path to show for it; SG410 for a pattern that names none.
+
+    With a ``workspace``, a file in it is shown relative to it and any other
+    by its absolute path, as spec files are: reports (SARIF, GitLab) read
+    every path as relative to the workspace, wherever specgen ran.
+    """
     found: dict[Path, str] = {}
+
+    def shown(path: Path, given: str) -> str:
+        return given if workspace is None else shown_path(path, Path(os.path.normpath(workspace.absolute())))
+
     problems: list[Diagnostic] = []
     for given in patterns:
         text = str(given)
@@ -43,7 +58,8 @@ def expand(patterns: Iterable[str | Path]) -> tuple[list[tuple[Path, str]], list
             problems.append(Diagnostic.of("SG410", "--results", "an empty path names no results file"))
             continue
         if not any(c in _MAGIC for c in text):
-            found.setdefault(Path(text).absolute(), text)  # read (and refused, if need be) as given
+            path = Path(os.path.normpath(Path(text).absolute()))
+            found.setdefault(path, shown(path, text))  # read (and refused, if need be) as given
             continue
         matches = [p for p in _glob(text) if not p.is_dir()]
         if not matches:
@@ -55,22 +71,37 @@ def expand(patterns: Iterable[str | Path]) -> tuple[list[tuple[Path, str]], list
                     hint="did the tests run and write their JUnit XML there? paths are relative to the current folder",
                 )
             )
-        for path in matches:
-            found.setdefault(path.absolute(), str(path))
+        for match in matches:
+            path = Path(os.path.normpath(match.absolute()))
+            found.setdefault(path, shown(path, str(match)))
     return list(found.items()), problems
 
 
 def _glob(pattern: str) -> list[Path]:
-    """The paths a glob matches, sorted; pathlib's ``**`` does not descend into links to folders."""
-    path = Path(pattern)
-    parts = path.parts
+    """The files a glob matches, sorted: a walk of the folder before its first wildcard.
+
+    :func:`specgen.walk.walk` rather than pathlib's ``**``, which recurses and
+    fails on a tree a thousand folders deep; links to folders are not entered,
+    ``.git`` never, and without ``**`` no deeper than the pattern reaches.
+    """
+    parts = Path(pattern).parts
     first = next(i for i, part in enumerate(parts) if any(c in _MAGIC for c in part))
     base = Path(*parts[:first]) if first else Path()
-    rest = "/".join(parts[first:])
-    try:
-        return sorted(base.glob(rest))
-    except (OSError, ValueError):  # an unreadable folder on the way, or a pattern pathlib refuses
-        return []
+    rest = parts[first:]
+    glob = Glob("/".join(rest))
+    reach = None if ANY_FOLDERS in rest else len(rest) - 1
+
+    def descend(path: str, depth: int) -> bool:
+        return path.rpartition(os.sep)[2] != ".git" and (reach is None or depth <= reach)
+
+    found = []
+    for root, _, names in walk(base, descend):
+        below = os.path.relpath(root, base)
+        for name in names:
+            relative = name if below == "." else f"{below}/{name}".replace(os.sep, "/")
+            if glob.matches(relative):
+                found.append(base / relative)
+    return sorted(found)
 
 
 def read(path: Path, shown: str, limit: int) -> tuple[bytes | None, str | None, Diagnostic | None]:
