@@ -354,7 +354,10 @@ def test_expressions_reach_scripts_only_through_env_and_no_pull_request_code_get
     # The commenting job checks out the default branch (no ref), never the pull request.
     comment_steps = workflow("specgen-comment.yml")["jobs"]["comment"]["steps"]
     checkouts = [s for s in comment_steps if str(s.get("uses", "")).startswith("actions/checkout@")]
-    assert len(checkouts) == 1 and set(checkouts[0]["with"]) == {"fetch-depth"}
+    assert len(checkouts) == 1 and checkouts[0]["with"] == {"fetch-depth": 0, "persist-credentials": False}
+    # While specgen reads the pull request's specs, no token is in .git/config or in the step's environment.
+    diff = next(s for s in comment_steps if s.get("name") == "Diff the pull request")
+    assert "GH_TOKEN" not in diff.get("env", {}) and "token" not in diff["run"]
     assert workflow("specgen.yml")["permissions"] == {"contents": "read"}
 
 
@@ -442,7 +445,7 @@ def test_an_artifact_that_lies_is_refused(
     found = job.step("Find the pull request")
     assert found.returncode == 1 and reason in found.output
     assert [c["args"][:2] for c in fake.calls()] == [["run", "download"]]
-    assert [s.returncode for s in job.steps[1:]] == [None, None, None]
+    assert [s.returncode for s in job.steps[1:]] == [None, None, None, None]
 
 
 def test_a_pull_request_that_moved_on_gets_its_comment_from_the_newer_run(tmp_path: Path, origin: Upstream) -> None:
@@ -450,7 +453,7 @@ def test_a_pull_request_that_moved_on_gets_its_comment_from_the_newer_run(tmp_pa
     job, _ = run_comment(tmp_path, origin, fake)
     found = job.step("Find the pull request")
     assert found.returncode == 0 and "::notice::" in found.output and job.exported == {}
-    assert [s.returncode for s in job.steps[1:]] == [None, None, None]
+    assert [s.returncode for s in job.steps[1:]] == [None, None, None, None]
     assert not [c for c in fake.calls() if "--method" in c["args"]]
 
 
