@@ -363,6 +363,12 @@ def test_cli_exit_codes(basic: Path, tmp_path: Path) -> None:
     assert "gradle.xml:1:1: warning[SG411]: 3 results match" in result.output  # the other file still counts
     clean = runner.invoke(main, args)
     assert clean.exit_code == 0 and "SG41" not in clean.output  # no --results: no result findings
+    # Results no test case names are no mistake: --strict fails on them only when asked.
+    lenient = check(basic, today=DAY, strict=True, results=[RESULTS / "gradle.xml"])
+    assert {d.code for d in lenient.warnings} == {"SG411", "SG412"}
+    assert [d.code for d in lenient.failing_warnings] == ["SG412"]
+    asked = check(basic, today=DAY, strict=True, fail_on=frozenset({"unmatched"}), results=[RESULTS / "gradle.xml"])
+    assert sorted(d.code for d in asked.failing_warnings) == ["SG411", "SG412"]
 
 
 # --- the site --------------------------------------------------------------------
@@ -401,3 +407,13 @@ def test_the_site_shows_imported_results_inertly(basic: Path, tmp_path: Path) ->
         text = html_text((site / f"briefs/{brief}/index.html").read_text())
         assert "A test fails on a released feature" in text and "Must requirements verified by a passing test" in text
     assert "test_ok" not in (site / "briefs/customer/index.html").read_text()
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [(0.0, "under 0.01 s"), (0.004, "under 0.01 s"), (0.25, "0.25 s"), (12.34, "12.3 s"), (125, "2 min 5 s")],
+)
+def test_durations_read_alike_whatever_their_size(value: float, shown: str) -> None:
+    from specgen.filters import seconds
+
+    assert seconds(value) == shown

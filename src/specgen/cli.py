@@ -86,7 +86,8 @@ def _check_options(func: F) -> F:
         multiple=True,
         help=(
             "With --strict, fail on these warnings too: stale (a date passed, e.g. a release now overdue), "
-            "deprecated (an old spelling) or history (the git history a build's since needs is missing). "
+            "deprecated (an old spelling), history (the git history a build's since needs is missing) or "
+            "unmatched (imported test results that no test case names). "
             "Repeatable. Without it they are reported but never fail a run."
         ),
     )(func)
@@ -95,7 +96,7 @@ def _check_options(func: F) -> F:
         "--strict",
         is_flag=True,
         default=None,
-        help="Treat warnings as errors (except stale, deprecated and history ones: see --fail-on).",
+        help="Treat warnings as errors (except stale, deprecated, history and unmatched ones: see --fail-on).",
     )(func)
     func = _trust_option(func)
     func = click.option(

@@ -56,8 +56,9 @@ E, W = Severity.ERROR, Severity.WARNING
 
 #: The ``--fail-on`` groups: warnings that do not fail ``--strict`` unless asked.
 #: ``history``: the git history a build reads is missing, a fact of the checkout rather than of the specs.
-STALE, DEPRECATED, HISTORY = "stale", "deprecated", "history"
-GATES = (STALE, DEPRECATED, HISTORY)
+#: ``unmatched``: imported results that no test case names; not every test needs a test case.
+STALE, DEPRECATED, HISTORY, UNMATCHED = "stale", "deprecated", "history", "unmatched"
+GATES = (STALE, DEPRECATED, HISTORY, UNMATCHED)
 
 #: Every rule specgen applies, by code. Codes are stable: never reuse one.
 RULES: dict[str, Rule] = _rules(
@@ -123,7 +124,7 @@ RULES: dict[str, Rule] = _rules(
     ),
     # SG41x: test results imported with --results
     Rule("SG410", E, "A test-results file given with `--results` cannot be read as JUnit XML."),
-    Rule("SG411", W, "A test result imported with `--results` matches no test case's `automation_ref`."),
+    Rule("SG411", W, "A test result imported with `--results` matches no test case's `automation_ref`.", UNMATCHED),
     Rule("SG412", W, "An automated test case's `automation_ref` matches no result imported with `--results`."),
     Rule("SG413", W, "A shipped or beta feature has a test case whose latest result failed."),
 )

@@ -81,6 +81,20 @@ def number(value: float | None, digits: int = 1) -> str:
     return f"{value:,.{digits}f}"
 
 
+def seconds(value: float | None) -> str:
+    """How long a test took, as people read it: ``under 0.01 s``, ``0.42 s``, ``12.3 s``, ``2 min 5 s``."""
+    if value is None:
+        return "n/a"
+    if value < 0.005:
+        return "under 0.01 s"
+    if value < 10:
+        return f"{value:.2f} s"
+    if value < 60:
+        return f"{value:.1f} s"
+    minutes, rest = divmod(round(value), 60)
+    return f"{minutes:,} min {rest} s" if rest else f"{minutes:,} min"
+
+
 def money(value: float | None, currency: str = "") -> str:
     if value is None:
         return "n/a"

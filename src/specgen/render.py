@@ -56,6 +56,7 @@ from specgen.filters import (
     page_link,
     plain,
     ref_links,
+    seconds,
 )
 from specgen.history import History
 from specgen.limits import Limits
@@ -229,6 +230,7 @@ def make_environment(templates_dir: Path | None, limits: Limits | None = None) -
         anchor=anchor,
         pct=lambda v, digits=0: "n/a" if v is None else f"{v:.{digits}f}%",
         num=number,
+        seconds=seconds,
         money=money,
         title_case=lambda s: str(s).replace("_", " ").capitalize(),
     )

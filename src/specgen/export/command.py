@@ -64,7 +64,7 @@ from specgen.reporters import REPORTERS
     "fail_on",
     type=click.Choice(GATES),
     multiple=True,
-    help="With --strict, fail on these warnings too (stale, deprecated, history), as for specgen check.",
+    help="With --strict, fail on these warnings too (stale, deprecated, history, unmatched), as for specgen check.",
 )
 @click.option("--strict", is_flag=True, default=None, help="Export nothing when there are warnings, as check fails.")
 @today_option

@@ -186,7 +186,7 @@ def findings(documents: Sequence[Document], imported: Imported | None) -> list[D
                         doc.path,
                         f"{_id(item)}: automation_ref {ref!r} matches no imported test result",
                         pointer=("test_cases", i, "automation_ref"),
-                        hint="is the test named as the results file names it? (pytest: tests/test_x.py::test_y)",
+                        hint="is the test named as the results file names it? pytest names tests/test_x.py::test_y",
                     )
                 )
             latest = combine(matched) if matched else _written(item.get("last_result"))

@@ -68,7 +68,7 @@ def expand(
                     "SG410",
                     text,
                     "the pattern matches no file",
-                    hint="did the tests run and write their JUnit XML there? paths are relative to the current folder",
+                    hint=_NOWHERE,
                 )
             )
         for match in matches:
@@ -113,7 +113,8 @@ def read(path: Path, shown: str, limit: int) -> tuple[bytes | None, str | None, 
     try:
         real = path.resolve(strict=True)
     except (OSError, RuntimeError) as error:  # RuntimeError: a link loop, on Python 3.11
-        return refuse(f"cannot read the file: {getattr(error, 'strerror', None) or error}")
+        missing = _NOWHERE if isinstance(error, FileNotFoundError) else None
+        return refuse(f"cannot read the file: {getattr(error, 'strerror', None) or error}", missing)
     if why := _forbidden(real):
         return refuse(why)
     flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
@@ -147,6 +148,7 @@ def read(path: Path, shown: str, limit: int) -> tuple[bytes | None, str | None, 
     return b"".join(chunks), written, None
 
 
+_NOWHERE = "did the tests run and write their JUnit XML there? paths are relative to the current folder"
 _LIMIT_HINT = "limits.max_results_bytes in specgen.yaml can only lower the limit"
 
 
