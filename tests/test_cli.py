@@ -46,7 +46,8 @@ def test_check_reports_every_problem_sorted(basic: Path) -> None:
         "specs/features/FEAT-2.yaml:4:8: error[SG303]: 'STK-9' names no known stakeholder "
         "(the stakeholders are STK-1, STK-2)",
         "specs/personas/PER-1.yaml:3:1: error[SG101]: did not find expected ',' or ']' "
-        "(while parsing a flow sequence that starts on line 2)",
+        "(while parsing a flow sequence that starts on line 2) "
+        "(a value that starts with [ is a list to YAML; quote the whole text, e.g. name: '[oops')",
     ]
     assert lines[-1] == "12 spec files checked: 4 errors, 0 warnings"
 

@@ -49,8 +49,27 @@ def test_syntax_error_is_located(tmp_path: Path) -> None:
     assert len(problems) == 1
     assert str(problems[0]) == (
         "specs/features/FEAT-1.yaml:3:6: error[SG101]: did not find expected ',' or ']' "
-        "(while parsing a flow sequence that starts on line 2)"
+        "(while parsing a flow sequence that starts on line 2) "
+        "(a value that starts with [ is a list to YAML; quote the whole text, e.g. title: '[unclosed')"
     )
+
+
+@pytest.mark.parametrize(
+    ("line", "hint"),
+    [
+        (
+            "title: [WIP] Export the orders",
+            "a list to YAML; quote the whole text, e.g. title: '[WIP] Export the orders'",
+        ),
+        ('title: "Export" orders', "a quoted text to YAML; quote the whole text, e.g. title: '\"Export\" orders'"),
+        ("title: {x} y", "a mapping to YAML; quote the whole text, e.g. title: '{x} y'"),
+        ("criteria:\n  - [draft] it's done", "e.g. - '[draft] it''s done'"),
+    ],
+)
+def test_text_that_yaml_reads_as_a_list_or_a_quote_gets_a_hint(tmp_path: Path, line: str, hint: str) -> None:
+    _, problems = load_one(tmp_path, f"id: FEAT-1\n{line}\nowner: STK-1\n")
+    (problem,) = problems
+    assert problem.code == "SG101" and problem.hint and problem.hint.endswith(hint), problem.hint
 
 
 @pytest.mark.parametrize(

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import difflib
 import posixpath
+import re
 import warnings
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -390,7 +391,25 @@ def _yaml_hint(error: MarkedYAMLError, text: str) -> str | None:
         return "indent with spaces: YAML does not allow tabs for indentation"
     if "mapping values are not allowed" in (error.problem or ""):
         return "text that contains ': ' must be quoted, e.g. title: \"Plan: phase two\""
+    flow = error.context_mark if "flow" in (error.context or "") else None
+    if flow is not None:  # `title: [unclosed`: the parser stops lines later, where the list did not go on
+        at = Lines(text).position(flow)[0] - 1
+        line, mark = (lines[at] if 0 <= at < len(lines) else ""), flow
+    value = _STARTS_CLOSED.match(line)
+    if value and mark is not None and (flow is not None or mark.column > value.start(2)):
+        # `title: [WIP] Export` or `title: "Export" orders`: YAML reads a list, a mapping or a quoted text
+        # that ends before the line does.
+        opened = value.group(2)[0]
+        what = {"[": "a list", "{": "a mapping"}.get(opened, "a quoted text")
+        return (
+            f"a value that starts with {opened} is {what} to YAML; quote the whole text, "
+            f"e.g. {value.group(1).strip()} '{line[value.start(2) :].strip().replace(chr(39), chr(39) * 2)}'"
+        )
     return None
+
+
+#: A ``key: value`` line (or a list item) whose value starts with a bracket or a quote.
+_STARTS_CLOSED = re.compile(r"^(\s*(?:- )?[^\s:#][^:#]*:\s+|\s*-\s+)([\[{\"'].*)$")
 
 
 def _yaml_message(error: MarkedYAMLError) -> str:
