@@ -149,6 +149,7 @@ def test_only_text_cells_are_neutralised() -> None:
     for start in FORMULA_STARTS:
         assert neutralised(f"{start}1") == f"'{start}1"
     assert neutralised("'=already") == "'=already"
+    assert neutralised("  =1+1") == "'  =1+1" and neutralised("\n@SUM(1)") == "'\n@SUM(1)"  # trimmed first by some
     assert neutralised("safe = text") == "safe = text"
     assert neutralised(-3) == -3 and neutralised(-2.5) == -2.5
     # Numbers are written bare, as numbers; text is quoted, so that a ; in it never splits the cell.
@@ -398,3 +399,15 @@ def test_a_failed_write_leaves_the_previous_file(basic: Path, monkeypatch: pytes
     monkeypatch.undo()
     assert run("-w", str(basic), "--format", "csv", "--out", str(out)).exit_code == 0
     assert out.read_bytes() == BASIC_CSV.encode("utf-8")
+
+
+def test_a_free_text_criterion_keeps_its_lines_in_the_doc_string(basic: Path) -> None:
+    feature = basic / "specs/features/FEAT-1.yaml"
+    listed = "Works when:\n\n- the list **has** items\n- and `code`"
+    criterion = "      - |\n" + "".join(f"        {line}\n" if line else "\n" for line in listed.split("\n"))
+    feature.write_text(feature.read_text().replace("  - id: R2\n", criterion + "  - id: R2\n", 1))
+    out = basic / "features"
+    result = run("-w", str(basic), "--format", "gherkin", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    scenarios = parse((out / "FEAT-1.feature").read_text(encoding="utf-8"))["feature"]["children"]
+    assert scenarios[1]["scenario"]["steps"][0]["docString"]["content"] == listed  # as written, not one line

@@ -16,8 +16,9 @@ UTF-8. Quoting every text cell also keeps a cell whole where a spreadsheet
 splits on ``;`` (Excel does in many locales), so no cell can start mid-text.
 
 **Formula injection.** A text cell that starts with ``=``, ``+``, ``-``, ``@``,
-a tab, a carriage return or a NUL is read as a formula by Excel, LibreOffice
-and Google Sheets (``=cmd|' /C calc'!A0``, ``@SUM(1)``). Such a cell gets a
+a tab, a carriage return, a line feed or a NUL is read as a formula by Excel,
+LibreOffice or Google Sheets (``=cmd|' /C calc'!A0``, ``@SUM(1)``), and some
+of them trim leading spaces first (`` =1+1``). Such a cell gets a
 leading ``'``, as OWASP's CSV-injection advice and ASVS 1.2.10 say: the
 spreadsheet shows the text, with the quote hidden. Numbers are written as
 numbers and left alone (``-3`` is a number, not a formula). A tool that reads
@@ -55,14 +56,14 @@ HEADERS = (
 )
 
 #: What makes a spreadsheet read a cell as a formula when the cell starts with it.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\0")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "\0")
 
 Cell = str | int | float
 
 
 def neutralised(value: Cell) -> Cell:
     """A text cell that a spreadsheet would read as a formula, with a leading ``'``; numbers as they are."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+    if isinstance(value, str) and (value.startswith(FORMULA_STARTS) or value.lstrip(" ").startswith(FORMULA_STARTS)):
         return "'" + value
     return value
 

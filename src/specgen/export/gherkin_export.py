@@ -20,7 +20,9 @@ A given/when/then criterion gives the three steps. A free-text criterion
 gives one step, ``Then the criterion is met:``, with the text in a doc string:
 the text travels with the scenario into every report (a comment would not),
 and a BDD runner shows the scenario as undefined until someone writes its
-step, never as passed. Text is the plain form of the Markdown fields.
+step, never as passed. Text is the plain form of the Markdown fields, but in
+a doc string, which holds the text as the spec writes it (lists and
+paragraphs read there as they are).
 
 **Escaping.** User text never starts a line: every line begins with a keyword
 or a label of ours (``Summary:``, ``Problem:`` and ``Requirement:`` are no
@@ -36,7 +38,7 @@ line pins the dialect to English, so that a ``# language:`` line in spec text
 
 from __future__ import annotations
 
-from specgen.export.plain import one_line
+from specgen.export.plain import as_written, one_line
 from specgen.model import Criterion, Feature, Requirement, Workspace
 
 #: The first lines of every file this module writes: how ``export`` knows a file is its own.
@@ -79,7 +81,8 @@ def _scenario(requirement: Requirement, number: int, criterion: Criterion) -> li
         head.append(f"{_INDENT * 2}Requirement: {statement}")
     steps = _INDENT * 2
     if criterion.text is not None:
-        return [*head, f"{steps}Then the criterion is met:", *doc_string(one_line(criterion.text), steps + _INDENT)]
+        text = as_written(criterion.text).strip()
+        return [*head, f"{steps}Then the criterion is met:", *doc_string(text, steps + _INDENT)]
     return [
         *head,
         f"{steps}{_step('Given', criterion.given)}",

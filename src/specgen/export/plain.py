@@ -25,3 +25,12 @@ def plain(value: str) -> str:
 def one_line(value: str) -> str:
     """:func:`plain`, with every run of whitespace (line breaks of any kind included) as one space."""
     return " ".join(plain(value).split())
+
+
+def as_written(value: str) -> str:
+    """The text as the spec writes it, Markdown and line breaks kept, bidirectional controls made visible.
+
+    For a doc string, where a reader sees the text verbatim: Markdown's lists
+    and paragraphs read as they are, where the plain form makes one line.
+    """
+    return str(value).translate(_VISIBLE)
