@@ -243,7 +243,7 @@ def test_new_and_newly_untested_must_requirements(tmp_path: Path) -> None:
             Section.COVERAGE,
             "musts_verified",
             "",
-            "Must requirements verified went from 1 of 1 (100%) to 0 of 2 (0%)",
+            "Must requirements with a test case went from 1 of 1 (100%) to 0 of 2 (0%)",
             before={"verified": 1, "musts": 1},
             after={"verified": 0, "musts": 2},
         ),

@@ -143,7 +143,7 @@ def rich() -> DiffResult:
             title="Grow usage",
             path="specs/objectives/OBJ-1.yaml",
         ),
-        change(s.COVERAGE, "musts_verified", "", "Must requirements verified: 11 of 14 → 11 of 15"),
+        change(s.COVERAGE, "musts_verified", "", "Must requirements with a test case: 11 of 14 → 11 of 15"),
         change(s.COVERAGE, "untested_must", "FEAT-12", "FEAT-12.R1 is a Must with no test", item="FEAT-12.R1"),
         change(s.RECORDS, "decision", "DEC-4", "decided: keep CSV", title="Formats", path="specs/decisions/DEC-4.yaml"),
         change(s.RECORDS, "risk", "FEAT-3", "new risk: large exports time out (likely, high impact)"),

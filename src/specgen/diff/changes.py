@@ -26,7 +26,7 @@ class Section(enum.Enum):
     BACKLOG = "backlog"  # ranks and the cost of delay of the planned sequence
     RELEASES = "releases"  # target dates, scope, confidence
     OBJECTIVES = "objectives"  # key results' current values and progress
-    COVERAGE = "coverage"  # Must requirements verified, new untested Musts
+    COVERAGE = "coverage"  # Must requirements with a test case, new untested Musts
     RECORDS = "records"  # decisions, risks, status updates
     FINDINGS = "findings"  # diagnostics introduced and fixed
 

@@ -110,13 +110,15 @@ def _span(before: float, after: float, old: KeyResult, new: KeyResult) -> str:
 
 
 def compare_coverage(base: Side, head: Side, renames: Mapping[str, str]) -> list[Change]:
-    """Must requirements verified before and after, and every Must requirement newly without a test case."""
+    """Must requirements with a test case before and after, and every one newly without a test case.
+
+    A diff has no test results, so it counts test cases, not passing tests (the site counts those)."""
     d = Sides(base, head, renames)
     old, new = d.readable(base), d.readable(head)
     counts = _verified(old), _verified(new)
     changes = []
     if counts[0] != counts[1]:
-        summary = f"Must requirements verified went from {_share(*counts[0])} to {_share(*counts[1])}"
+        summary = f"Must requirements with a test case went from {_share(*counts[0])} to {_share(*counts[1])}"
         before, after = ({"verified": v, "musts": m} for v, m in counts)
         changes.append(Change(Section.COVERAGE, "musts_verified", "", summary, before=before, after=after))
     named_before = {h: b for b, h in renames.items()}
