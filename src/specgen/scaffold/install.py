@@ -70,8 +70,10 @@ def from_direct_url(text: str | None, version: str) -> Install:
     fallback = Install(
         f"{DISTRIBUTION}=={version}",
         "version",
-        f"this specgen was not installed from a git URL, so CI installs {DISTRIBUTION}=={version} from PyPI: "
-        "check that it is this project, or change the install line of the workflows and .pre-commit-config.yaml",
+        f"this specgen was not installed from a git URL, so CI installs {DISTRIBUTION}=={version} from PyPI, "
+        "where the name specgen belonged to another project when this release was made: change the install "
+        "line of the workflows and .pre-commit-config.yaml to where you get specgen "
+        "(e.g. pip install git+https://github.com/OWNER/specgen@COMMIT)",
     )
     try:
         data = json.loads(text) if text else None
