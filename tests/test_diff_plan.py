@@ -429,3 +429,25 @@ def test_decisions_risks_and_updates(tmp_path: Path) -> None:
         ),
         ("update", "UPD-1", "status update changed: health from at risk to on track", Importance.NOTABLE, None),
     ]
+
+
+def test_a_risk_closed_and_a_decision_superseded_are_notable(tmp_path: Path) -> None:
+    base = revision(tmp_path, "base")
+    head = revision(
+        tmp_path,
+        "head",
+        [
+            ("specs/decisions/DEC-1.yaml", "status: proposed", "status: superseded\nsuperseded_by: DEC-2"),
+            (FEAT_1, "mitigation: Virtualised list", "mitigation: Virtualised list\n    status: closed"),
+        ],
+        {"specs/decisions/DEC-2.yaml": "id: DEC-2\ntitle: Mobile too\nstatus: accepted\ncontext: Mobile grew.\n"},
+    )
+    told = {(c.kind, c.subject): (c.summary, c.importance) for c in compare_records(base, head, {})}
+    assert told[("decision_status", "DEC-1")] == (
+        "status changed from proposed to superseded, by DEC-2",
+        Importance.NOTABLE,
+    )
+    assert told[("risk_changed", "FEAT-1")] == (
+        "risk changed: status from open to closed: Rendering is slow on large plans",
+        Importance.NOTABLE,
+    )

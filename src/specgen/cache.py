@@ -1,7 +1,8 @@
 """Cache: per-file results of the expensive per-file stages, keyed by content.
 
 What is cached for a spec file is a pure function of its text, its kind, the
-read limits and what :mod:`specgen.fingerprint` covers (specgen's own code and
+read limits, the custom fields the workspace declares (``fields:`` in
+``specgen.yaml``, passed in as their digest) and what :mod:`specgen.fingerprint` covers (specgen's own code and
 schemas, the versions of the parsing and validating libraries, the Python):
 the parsed data, the parse problems, and the schema and placeholder problems
 with the top-level keys they break.
@@ -63,9 +64,14 @@ def digest(kind: str, text: str) -> str:
 FORMAT = 2
 
 
-def cache_key(limits: Limits) -> str:
-    """The key every shard of a cache carries: what decides any file's results besides the file."""
-    return hashlib.blake2b(f"{FORMAT}\0{fingerprint()}\0{limits!r}".encode(), digest_size=20).hexdigest()
+def cache_key(limits: Limits, custom: str = "") -> str:
+    """The key every shard of a cache carries: what decides any file's results besides the file.
+
+    ``custom`` is the digest of the declared custom fields (``""``: none declared); a changed
+    declaration makes every file's results new, as a changed limit does.
+    """
+    declared = f"\0{custom}" if custom else ""
+    return hashlib.blake2b(f"{FORMAT}\0{fingerprint()}\0{limits!r}{declared}".encode(), digest_size=20).hexdigest()
 
 
 #: How many files a workspace's cache is split into.
@@ -80,12 +86,15 @@ def shard_of(path: str) -> int:
 class FileCache:
     """Per-file results of one workspace, by path and content digest.
 
-    ``limits`` are the only setting of a workspace that the cached stages
-    read (a file's kind is part of its digest, its path names its entry), so
-    they are part of the key together with :func:`specgen.fingerprint.fingerprint`.
+    ``limits`` and the declared custom fields are the only settings of a
+    workspace that the cached stages read (a file's kind is part of its
+    digest, its path names its entry), so they are part of the key together
+    with :func:`specgen.fingerprint.fingerprint`. The custom fields come as
+    their digest (:attr:`specgen.schema.custom.CustomFields.digest`): the
+    cache imports no stage that feeds it.
     """
 
-    def __init__(self, workspace: Path | None, limits: Limits) -> None:
+    def __init__(self, workspace: Path | None, limits: Limits, custom: str = "") -> None:
         """The cache of ``workspace``, read from disk; with ``None``, one that lives in memory only.
 
         Two checks in a row that share one in-memory cache (the two sides of
@@ -93,7 +102,7 @@ class FileCache:
         """
         name = hashlib.blake2b(str(workspace.resolve()).encode(), digest_size=12).hexdigest() if workspace else ""
         self.folder: Path | None = cache_dir() / name if workspace else None
-        self.key = cache_key(limits)
+        self.key = cache_key(limits, custom)
         self.old: dict[str, Any] = {}
         self.shards: set[int] = set()  # shards read from disk
         self.stale: set[int] = set()  # shard files that were unreadable, foreign or out of date

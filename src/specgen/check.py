@@ -55,7 +55,7 @@ class CheckResult:
         """
         if any(d.severity is Severity.ERROR for d in self.diagnostics):
             return None
-        model = build_workspace(self.documents)
+        model = configured(build_workspace(self.documents), self.settings)
         return model if self.imported is None else apply_results(model, self.imported)
 
     def without_documents(self) -> CheckResult:
@@ -101,6 +101,11 @@ def resolve_settings(workspace: Path | str = ".", **overrides: object) -> tuple[
     return Settings.for_workspace(root, **{**from_file, **given}), problems
 
 
+def configured(model: Workspace, settings: Settings) -> Workspace:
+    """The model with what specgen.yaml says about planning: the roadmap's lanes and the teams."""
+    return dataclasses.replace(model, lanes=settings.lanes, teams=settings.teams)
+
+
 def check(
     workspace: Path | str = ".",
     *,
@@ -134,7 +139,7 @@ def check(
     if isinstance(cache, FileCache):
         files: FileCache | None = cache
     else:
-        files = FileCache(settings.workspace, settings.limits) if cache else None
+        files = FileCache(settings.workspace, settings.limits, settings.custom_fields.digest) if cache else None
     loaded = load_workspace(
         settings.specs_dir, settings.workspace, settings.limits, progress, files, ignore=settings.ignore
     )
@@ -176,7 +181,7 @@ def check_loaded(
             progress("checking", done, len(loaded.documents))
         checked = files.checked(document.path, document.digest) if files else None
         if checked is None:
-            checked = check_document(document)
+            checked = check_document(document, settings.custom_fields)
             if files:
                 files.store_checked(document.path, document.digest, checked)
         problems, broken = checked
@@ -188,7 +193,9 @@ def check_loaded(
     text_problems = check_texts([v.sound for v in valid], files, known_ids(loaded.documents))
     if files:
         files.save()
-    diagnostics.extend(check_rules(loaded.documents, valid, loaded.unreadable, today=settings.today))
+    diagnostics.extend(
+        check_rules(loaded.documents, valid, loaded.unreadable, today=settings.today, teams=settings.teams)
+    )
     diagnostics.extend(text_problems)
     # Test results: SG413 reads hand-written results too; SG410-SG412 only come with imported ones.
     diagnostics.extend(findings([v.sound for v in valid], imported))
@@ -199,7 +206,8 @@ def check_loaded(
         diagnostics.extend(
             template_problems(settings.templates_dir, settings.workspace, settings.limits.max_file_bytes)
         )
-        diagnostics.extend(schema_drift(settings.workspace))  # committed editor schemas out of date (SG321)
+        # The committed editor schemas out of date (SG321), custom fields included.
+        diagnostics.extend(schema_drift(settings.workspace, settings.custom_fields))
     texts = {d.path: d.text for d in loaded.documents}
     diagnostics = sort_diagnostics(locate_all(diagnostics, texts, OLD_KEYS))
     diagnostics, suppressed = suppress(loaded.documents, diagnostics)

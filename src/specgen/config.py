@@ -21,6 +21,8 @@ from specgen.limits import Limits
 from specgen.loader import parse
 from specgen.locate import locate_all
 from specgen.reading import read_text
+from specgen.schema.custom import NO_FIELDS, CustomFields
+from specgen.schema.declare import declare
 from specgen.yamlio import make_yaml
 
 CONFIG_FILE = "specgen.yaml"
@@ -53,6 +55,12 @@ class Settings:
     #: The revision (``v0.1.0``, ``main~20``, a commit) or day (``2026-11-01``) the briefs say "what
     #: changed" since (see :mod:`specgen.history`); ``None``: no such section, and no git call for it.
     since: str | None = None
+    #: The teams a feature's ``team`` may name; a typo would split the roadmap's lanes.
+    teams: tuple[str, ...] = ()
+    #: How the roadmap and its timeline group features into lanes: ``objective`` or ``team``.
+    lanes: str = "objective"
+    #: The custom fields each kind may hold (``fields:``; see :mod:`specgen.schema.custom`).
+    custom_fields: CustomFields = NO_FIELDS
 
     @classmethod
     def for_workspace(cls, workspace: Path | str = ".", **overrides: Any) -> Settings:
@@ -168,6 +176,18 @@ def _settings(data: dict[str, Any], workspace: Path) -> tuple[dict[str, Any], li
             globs = _globs(value, problem)
             if globs is not None:
                 overrides["ignore"] = globs
+        elif key == "teams":
+            teams = _teams(value, problem)
+            if teams is not None:
+                overrides["teams"] = teams
+        elif key == "roadmap":
+            lanes = _roadmap(value, problem)
+            if lanes is not None:
+                overrides["lanes"] = lanes
+        elif key == "fields":
+            custom, mistakes = declare(value, CONFIG_FILE)
+            problems.extend(mistakes)
+            overrides["custom_fields"] = custom
         elif key == "since":
             wrong = since_problem(value)
             if wrong is None:
@@ -175,7 +195,7 @@ def _settings(data: dict[str, Any], workspace: Path) -> tuple[dict[str, Any], li
             else:
                 problem(f"since: {wrong}", (key,), SINCE_EXAMPLE)
         else:
-            known = [*_PATH_KEYS, "strict", "limits", "ignore", "since"]
+            known = [*_PATH_KEYS, "strict", "limits", "ignore", "since", "teams", "roadmap", "fields"]
             problems.append(
                 Diagnostic.of(
                     "SG403",
@@ -187,6 +207,51 @@ def _settings(data: dict[str, Any], workspace: Path) -> tuple[dict[str, Any], li
                 )
             )
     return overrides, problems
+
+
+#: How the roadmap may lane its features.
+LANES = ("objective", "team")
+
+
+def _teams(value: object, problem: Callable[[str, Pointer, str | None], None]) -> tuple[str, ...] | None:
+    """``teams:``, a list of distinct one-line names, or ``None`` after reporting why not."""
+    if not isinstance(value, list):
+        problem("teams must be a list of team names", ("teams",), "e.g. teams: [payments, growth]")
+        return None
+    seen: dict[str, int] = {}
+    for i, name in enumerate(value):
+        if not isinstance(name, str) or not name.strip() or name != name.strip() or _unprintable(name):
+            problem(f"teams[{i}] must be a team's name: one line of text", ("teams", i), None)
+            return None
+        if name.casefold() in seen:
+            problem(f"team {name!r} is listed twice", ("teams", i), "list each team once")
+            return None
+        seen[name.casefold()] = i
+    return tuple(value)
+
+
+def _roadmap(value: object, problem: Callable[[str, Pointer, str | None], None]) -> str | None:
+    """``roadmap: {lanes: objective|team}``: the lanes, or ``None`` after reporting why not."""
+    if not isinstance(value, dict):
+        problem("roadmap must be a mapping", ("roadmap",), "e.g. roadmap: {lanes: team}")
+        return None
+    for key in value:
+        if key != "lanes":
+            problem(f"unknown roadmap setting {key!r}", ("roadmap", str(key)), "the roadmap setting is lanes")
+            return None
+    lanes = value.get("lanes", "objective")
+    if lanes not in LANES:
+        hint = did_you_mean(str(lanes), list(LANES)) or "lanes is objective or team"
+        problem(f"roadmap.lanes: {lanes!r} is not objective or team", ("roadmap", "lanes"), hint)
+        return None
+    return str(lanes)
+
+
+def custom_fields(workspace: Path) -> CustomFields:
+    """The custom fields ``specgen.yaml`` declares (those without a mistake), for what reads no Settings."""
+    overrides, _ = read_config(workspace)
+    found = overrides.get("custom_fields", NO_FIELDS)
+    return found if isinstance(found, CustomFields) else NO_FIELDS
 
 
 def _globs(value: object, problem: Callable[[str, Pointer, str | None], None]) -> tuple[str, ...] | None:

@@ -111,6 +111,18 @@ RULES: dict[str, Rule] = _rules(
     Rule("SG319", E, "A key result's history disagrees with its current value or its date."),
     Rule("SG320", W, "A value is still a prompt that `specgen new` or `specgen init` wrote, waiting for real content."),
     Rule("SG321", W, "The editor schemas in the workspace differ from what `specgen schema --workspace` writes now."),
+    Rule(
+        "SG322",
+        W,
+        "An automated test case names no `automation_ref`; this becomes an error in the next release.",
+        DEPRECATED,
+    ),
+    Rule("SG323", W, "A release's features need more effort (`effort_weeks`) than its `capacity_weeks`."),
+    Rule("SG324", W, "Features whose requirements are all Must take more than 60% of a release's capacity."),
+    Rule(
+        "SG325", E, "A decision's `superseded_by` and its status disagree, or decisions supersede each other in a loop."
+    ),
+    Rule("SG326", E, "A feature's `team` is not one of the `teams` that specgen.yaml lists."),
     # SG4xx: building
     Rule("SG401", E, "A template failed to render."),
     Rule("SG402", E, "MkDocs failed to build the site."),

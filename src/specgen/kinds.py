@@ -68,6 +68,8 @@ PRODUCT_ID = "product"
 
 #: Pseudo-kinds that live inside a feature file and have their own IDs.
 REQUIREMENT = "requirement"
+#: The target of a reference to a key result (``OBJ-1.KR2``), which lives inside its objective.
+KEY_RESULT = "key_result"
 TEST_CASE = "test_case"
 
 #: Which fields refer to which kind: (kind, path pattern, target kind).
@@ -80,6 +82,7 @@ REFERENCES: tuple[tuple[str, tuple[str, ...], str], ...] = (
     ("feature", ("owner",), "stakeholder"),
     ("feature", ("personas", EACH), "persona"),
     ("feature", ("objectives", EACH), "objective"),
+    ("feature", ("key_results", EACH), KEY_RESULT),
     ("feature", ("evidence", EACH), "evidence"),
     ("feature", ("depends_on", EACH), "feature"),
     ("feature", ("release",), "release"),
@@ -89,6 +92,7 @@ REFERENCES: tuple[tuple[str, tuple[str, ...], str], ...] = (
     ("release", ("owner",), "stakeholder"),
     ("decision", ("deciders", EACH), "stakeholder"),
     ("decision", ("features", EACH), "feature"),
+    ("decision", ("superseded_by",), "decision"),
     ("update", ("author",), "stakeholder"),
     ("update", ("asks", EACH, "owner"), "stakeholder"),
 )

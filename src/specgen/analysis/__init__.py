@@ -16,6 +16,7 @@ from functools import cached_property
 from specgen.analysis import headlines
 from specgen.analysis.headlines import MustGaps, MustVerified, ResultCounts
 from specgen.analysis.ranking import FRAMEWORKS, BacklogRow, Ranking, Sequencing, rank, total_cost_of_delay
+from specgen.capacity import Fill, Load, Work, fill, load
 from specgen.kinds import natural_key
 from specgen.model import (
     Decision,
@@ -42,6 +43,8 @@ __all__ = [
 #: Features that are still to be built, and so are ranked on the backlog.
 OPEN_STATUSES = headlines.OPEN
 HORIZONS = ("now", "next", "later")
+#: Releases whose plan can still change, and so whose capacity the what-if fills.
+UPCOMING_RELEASES = ("planned", "in_progress", "slipped")
 AUDIENCES = ("exec", "engineering", "sales_marketing", "support", "customer")
 AUDIENCE_TITLES = {
     "exec": "Executives",
@@ -222,6 +225,17 @@ class Analysis:
         pool = self.ws.features.values() if features is None else features
         return {h: [f for f in pool if f.horizon == h and f.status in OPEN_STATUSES] for h in HORIZONS}
 
+    def team_lanes(self, horizon: str) -> list[tuple[str | None, list[Feature]]]:
+        """Features of a horizon grouped by team, in the order specgen.yaml lists the teams; no team last."""
+        groups: dict[str, list[Feature]] = {}
+        for f in self.by_horizon()[horizon]:
+            groups.setdefault(f.team or "", []).append(f)
+        order = {t: i for i, t in enumerate(self.ws.teams)}
+        return [
+            (k or None, v)
+            for k, v in sorted(groups.items(), key=lambda kv: (kv[0] == "", order.get(kv[0], len(order)), kv[0]))
+        ]
+
     def lanes(self, horizon: str) -> list[tuple[Objective | None, list[Feature]]]:
         """Features of a horizon grouped by objective, a feature under each objective it serves.
 
@@ -253,6 +267,48 @@ class Analysis:
     def release_features(self, release: Release) -> list[Feature]:
         return [f for f in self.ws.features.values() if f.release == release.id]
 
+    @cached_property
+    def _work(self) -> list[Work]:
+        """Every feature but those won't do, as capacity counts it (see :mod:`specgen.capacity`)."""
+        return [
+            Work(
+                f.id,
+                f.release,
+                f.effort_weeks,
+                bool(f.requirements) and all(r.priority == "must" for r in f.requirements),
+            )
+            for f in self.ws.features.values()
+            if f.status != "wont_do"
+        ]
+
+    def load(self, release: Release) -> Load:
+        """The release's features (won't-do aside) against its capacity."""
+        return load(release.id, release.capacity_weeks, self._work)
+
+    @cached_property
+    def has_capacity(self) -> bool:
+        """Whether any release states a capacity or any feature an effort: else the pages say nothing of it."""
+        return any(r.capacity_weeks for r in self.ws.releases.values()) or any(
+            f.effort_weeks is not None for f in self.ws.features.values()
+        )
+
+    @cached_property
+    def upcoming_capacity(self) -> list[Release]:
+        """Releases still to ship that state a capacity, by target date: what the what-if fills."""
+        return [r for r in self.releases if r.status in UPCOMING_RELEASES and r.capacity_weeks]
+
+    @cached_property
+    def fills(self) -> dict[str, Fill]:
+        """Where the open features land in the upcoming releases, taken in CD3 order and in planned order."""
+        releases = [(r.id, r.capacity_weeks or 0.0) for r in self.upcoming_capacity]
+        work = {w.id: w for w in self._work}
+        cd3 = self.rankings["cd3"]
+        orders = {
+            "cd3": [s.feature for s in cd3.ranked] + [s.feature for s in cd3.unscorable],
+            "plan": sorted(self.backlog, key=self._plan_key),
+        }
+        return {name: fill([work[f.id] for f in order if f.id in work], releases) for name, order in orders.items()}
+
     def slip_weeks(self, release: Release) -> float:
         if not release.baseline_date:
             return 0.0
@@ -278,7 +334,13 @@ class Analysis:
     @cached_property
     def top_risks(self) -> list[tuple[Feature, Risk]]:
         """Risks of open features, highest likelihood x impact first."""
-        risks = [(f, r) for f in self.ws.features.values() if f.status in OPEN_STATUSES for r in f.risks]
+        risks = [
+            (f, r)
+            for f in self.ws.features.values()
+            if f.status in OPEN_STATUSES
+            for r in f.risks
+            if r.status != "closed"  # a closed risk can no longer happen: no brief lists it
+        ]
         return sorted(risks, key=lambda fr: (-fr[1].score, natural_key(fr[0].id)))
 
     @cached_property

@@ -46,6 +46,8 @@ def compare_decisions(base: Side, head: Side, renames: Mapping[str, str]) -> lis
     for hid, was, now in both:
         if was.status != now.status:
             summary = f"status changed from {spoken(was.status)} to {spoken(now.status)}"
+            if now.superseded_by and now.superseded_by != was.superseded_by:
+                summary += f", by {now.superseded_by}"
             changes.append(made("decision_status", hid, was.id, now, summary, was.status, now.status))
         if was.outcome is not None and now.outcome is not None:
             if not same_words(was.outcome, now.outcome):
@@ -91,6 +93,8 @@ def compare_risks(base: Side, head: Side, renames: Mapping[str, str]) -> list[Ch
                 told.append(f"score from {old.score} to {new.score}")
             if (old.mitigation is None) != (new.mitigation is None):
                 told.append("mitigation removed" if new.mitigation is None else "mitigation added")
+            if old.status != new.status:
+                told.append(f"status from {old.status} to {new.status}")
             notable = bool(told)
             told += [f"{name} reworded" for name in ("description", "mitigation") if _reworded(old, new, name)]
             told += ["owner changed"] if old.owner != new.owner else []

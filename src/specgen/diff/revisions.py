@@ -32,7 +32,8 @@ class Revisions:
     def __init__(self, repo: Repository, settings: Settings) -> None:
         self.repo = repo
         self.settings = settings
-        self.cache = FileCache(None, settings.limits)  # in memory: a file both sides hold is checked once
+        # In memory: a file both sides hold is checked once.
+        self.cache = FileCache(None, settings.limits, settings.custom_fields.digest)
         self.memo: dict[tuple[str, str], object] = {}  # model objects, shared the same way
         workspace = settings.workspace.resolve()
         self.workspace = _relative(workspace, repo.root)

@@ -34,6 +34,8 @@ def data_of(value: Any) -> Any:
         return {f.name: data_of(getattr(value, f.name)) for f in dataclasses.fields(value)}
     if isinstance(value, list | tuple):
         return [data_of(v) for v in value]
+    if isinstance(value, dict):  # custom fields, by name
+        return {str(k): data_of(v) for k, v in value.items()}
     if isinstance(value, str):
         return str(value)  # a Text is a str that knows its rendered forms: only the text goes out
     return value

@@ -61,6 +61,9 @@ MODEL_ONLY: dict[tuple[str, str], dict[str, Any]] = {
     **{(cls, "source"): _SOURCE for cls in ("Release", "Decision", "Update")},
 }
 
+#: A custom field's value (:mod:`specgen.schema.custom`): text, a number, true or false, or a list of texts.
+CUSTOM_VALUE: dict[str, Any] = {"type": ["string", "number", "boolean", "array"], "items": {"type": "string"}}
+
 _COPIED = ("description", "enum", "contentMediaType", "x-specgen-markdown")
 
 
@@ -184,6 +187,8 @@ class _Builder:
             return {"type": "array", "items": items, "minItems": size, "maxItems": size, **described}
         if dataclasses.is_dataclass(hint):
             return {**self.object(typing.cast(type[Any], hint), source, file, context), **copied}
+        if origin is dict:  # a spec's custom fields: whatever its workspace declares, by name
+            return {"type": "object", "additionalProperties": CUSTOM_VALUE, **described}
         types_of = {str: "string", bool: "boolean", int: "integer", float: "number"}
         return {"type": types_of[hint], **copied}
 

@@ -79,7 +79,9 @@ def _pages(repo: Repository, settings: Settings, ws: Workspace) -> tuple[ChangeL
     if repo.head() is None:
         return None, {}
     specs = _relative(settings.specs_dir, repo.root)
-    last = last_changes(repo, specs, ws.features, settings.limits, _relative(settings.workspace, repo.root))
+    last = last_changes(
+        repo, specs, ws.features, settings.limits, _relative(settings.workspace, repo.root), settings.custom_fields
+    )
     return change_log(repo, specs), last
 
 

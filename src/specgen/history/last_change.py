@@ -37,6 +37,7 @@ from specgen.loader import Document, LoadResult, load_text
 from specgen.model import Feature, Release, Workspace, build_workspace
 from specgen.reading import decode, read_text
 from specgen.schema import check_document
+from specgen.schema.custom import NO_FIELDS, CustomFields
 from specgen.vocabulary import modernized
 from specgen.yamlio import make_yaml
 
@@ -66,14 +67,20 @@ class LastChange:
 
 
 def last_changes(
-    repo: Repository, specs_prefix: str, features: Mapping[str, Feature], limits: Limits, workspace_prefix: str = "."
+    repo: Repository,
+    specs_prefix: str,
+    features: Mapping[str, Feature],
+    limits: Limits,
+    workspace_prefix: str = ".",
+    custom: CustomFields = NO_FIELDS,
 ) -> dict[str, LastChange]:
     """The last change of each of ``features`` (the workspace's, as checked), by ID.
 
     ``specs_prefix`` and ``workspace_prefix`` are the specs folder and the
     workspace relative to the repository's root. A feature whose file no
     commit of the last :data:`WINDOW` changed, or that is new in the working
-    tree, has none.
+    tree, has none. Older versions are checked with the workspace's ``custom``
+    fields, as the working tree is.
     """
     latest = repo.last_commits(_folder(specs_prefix, _FEATURE), WINDOW)
     current = {_repository_path(workspace_prefix, f.source): f for f in features.values()}
@@ -84,7 +91,7 @@ def last_changes(
         if commit is not None and change is not None:
             found[feature.id] = (commit, change)
     edits = [(commit, change) for commit, change in found.values() if change.status not in ("A", "C")]
-    versions = _Versions(repo, specs_prefix, limits, current)
+    versions = _Versions(repo, specs_prefix, limits, current, custom)
     pairs = versions.pairs(change for _, change in edits)
     named: set[tuple[str, str | None]] = set()
     for commit, change in edits:
@@ -113,8 +120,15 @@ def last_changes(
 class _Versions:
     """Versions of spec files read from git by object ID, each parsed, checked and modelled at most once."""
 
-    def __init__(self, repo: Repository, prefix: str, limits: Limits, current: Mapping[str, Feature]) -> None:
-        self.repo, self.prefix, self.limits, self.current = repo, prefix, limits, current
+    def __init__(
+        self,
+        repo: Repository,
+        prefix: str,
+        limits: Limits,
+        current: Mapping[str, Feature],
+        custom: CustomFields = NO_FIELDS,
+    ) -> None:
+        self.repo, self.prefix, self.limits, self.current, self.custom = repo, prefix, limits, current, custom
         self.yaml = make_yaml()
         self.documents: dict[_Key, Document | None] = {}
         self.specs: dict[_Key, Feature | Release | None] = {}
@@ -193,7 +207,7 @@ class _Versions:
         """The feature or release a parsed version holds; ``None`` when it does not load or breaks its schema."""
         if key not in self.specs:
             document = self.documents.get(key)
-            self.specs[key] = _model(document) if document is not None else None
+            self.specs[key] = _model(document, self.custom) if document is not None else None
         return self.specs[key]
 
 
@@ -209,9 +223,9 @@ def _document(raw: bytes, path: str, kind: Kind, yaml: YAML, limits: Limits) -> 
     return document
 
 
-def _model(document: Document) -> Feature | Release | None:
+def _model(document: Document, custom: CustomFields = NO_FIELDS) -> Feature | Release | None:
     """The feature or release of a parsed version, or ``None`` when it breaks its schema."""
-    problems, broken = check_document(document)
+    problems, broken = check_document(document, custom)
     if broken or any(p.severity is Severity.ERROR for p in problems):
         return None
     ws: Workspace = build_workspace([document])

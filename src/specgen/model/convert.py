@@ -25,6 +25,7 @@ from specgen.model.entities import (
 )
 from specgen.model.workspace import Workspace
 from specgen.rules import resolve_requirement
+from specgen.schema.custom import builtin_keys
 from specgen.text.fields import mark
 
 T = TypeVar("T")
@@ -86,6 +87,20 @@ def _feature(doc: Document) -> Feature:
     return dataclasses.replace(feature, requirements=requirements, test_cases=cases, source=doc.path)
 
 
+def _objective(doc: Document) -> Objective:
+    objective = dataclasses.replace(build(Objective, mark("objective", doc.data)), source=doc.path)
+    results = [dataclasses.replace(k, uid=f"{objective.id}.{k.id}" if k.id else "") for k in objective.key_results]
+    return dataclasses.replace(objective, key_results=results)
+
+
+def _stakeholder(doc: Document) -> Stakeholder:
+    """A stakeholder; one brief given as a plain value (``audience: exec``) is a list of one."""
+    data = dict(doc.data)
+    if isinstance(data.get("audience"), str):
+        data["audience"] = [data["audience"]]
+    return dataclasses.replace(build(Stakeholder, mark("stakeholder", data)), source=doc.path)
+
+
 def _entity(cls: type[T]) -> Callable[[Document], T]:
     return lambda d: dataclasses.replace(build(cls, mark(d.kind.name, d.data)), source=d.path)  # type: ignore[type-var]  # every class here has `source`
 
@@ -93,15 +108,26 @@ def _entity(cls: type[T]) -> Callable[[Document], T]:
 #: How each kind of document becomes a model object; each depends on its own document only.
 _CONVERT: dict[str, Callable[[Document], Any]] = {
     "product": _entity(Product),
-    "objective": _entity(Objective),
+    "objective": _objective,
     "persona": _entity(Persona),
-    "stakeholder": _entity(Stakeholder),
+    "stakeholder": _stakeholder,
     "evidence": lambda d: build(Evidence, mark("evidence", d.data)),  # its `source` is where the evidence came from
     "feature": _feature,
     "release": _entity(Release),
     "decision": _entity(Decision),
     "update": _entity(Update),
 }
+
+
+def _with_custom(doc: Document, entity: Any) -> Any:
+    """``entity`` with the document's custom fields: its top-level keys that are no built-in key.
+
+    The model is built from schema-valid documents only, so such a key is one
+    the workspace declares (:mod:`specgen.schema.custom`); no declaration is needed here.
+    """
+    builtin = builtin_keys(doc.kind.name)
+    custom = {k: list(v) if isinstance(v, list) else v for k, v in doc.data.items() if k not in builtin}
+    return dataclasses.replace(entity, custom=custom) if custom else entity
 
 
 def build_workspace(documents: Iterable[Document], memo: dict[tuple[str, str], Any] | None = None) -> Workspace:
@@ -119,7 +145,7 @@ def build_workspace(documents: Iterable[Document], memo: dict[tuple[str, str], A
         key = (doc.path, doc.digest)
         entity = memo.get(key) if memo is not None else None
         if entity is None:
-            entity = _CONVERT[doc.kind.name](doc)
+            entity = _with_custom(doc, _CONVERT[doc.kind.name](doc))
             if memo is not None:
                 memo[key] = entity
         seen.add(key)

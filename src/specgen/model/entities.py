@@ -7,6 +7,7 @@ the model; defaults are what an optional key means when it is left out.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,8 @@ class Product:
     business_case: BusinessCase | None = None
     currency: str = "USD"
     links: list[Link] = field(default_factory=list)
+    #: The custom fields its workspace declares (``fields:`` in specgen.yaml) that it sets: name -> value as written.
+    custom: dict[str, Any] = field(default_factory=dict)
     source: str = ""
 
 
@@ -65,6 +68,10 @@ class KeyResult:
     measured_on: str | None = None
     #: Earlier measurements; the last by date equals ``current`` and ``measured_on`` (rule SG319).
     history: list[Measurement] = field(default_factory=list)
+    #: Its ID within the objective (``KR2``), when the spec gives one; features name it as ``OBJ-1.KR2``.
+    id: str | None = None
+    #: The full ID, ``OBJ-1.KR2``, or ``""`` without an ``id``; set when the objective is built.
+    uid: str = ""
 
     @property
     def timeline(self) -> list[Measurement]:
@@ -90,6 +97,8 @@ class Objective:
     key_results: list[KeyResult]
     summary: str | None = None
     visibility: str = "internal"
+    #: The custom fields its workspace declares (``fields:`` in specgen.yaml) that it sets: name -> value as written.
+    custom: dict[str, Any] = field(default_factory=dict)
     source: str = ""
 
 
@@ -104,6 +113,8 @@ class Persona:
     gains: list[str] = field(default_factory=list)
     size_estimate: int | None = None
     visibility: str = "internal"
+    #: The custom fields its workspace declares (``fields:`` in specgen.yaml) that it sets: name -> value as written.
+    custom: dict[str, Any] = field(default_factory=dict)
     source: str = ""
 
 
@@ -112,10 +123,13 @@ class Stakeholder:
     id: str
     name: str
     role: str
-    audience: str
+    #: The briefs they read, one or more (the spec may give one as a plain value).
+    audience: list[str]
     influence: str | None = None
     interest: str | None = None
     contact: str | None = None
+    #: The custom fields its workspace declares (``fields:`` in specgen.yaml) that it sets: name -> value as written.
+    custom: dict[str, Any] = field(default_factory=dict)
     source: str = ""
 
 
@@ -133,6 +147,8 @@ class Evidence:
     url: str | None = None
     pii: bool = False
     visibility: str = "internal"
+    #: The custom fields its workspace declares (``fields:`` in specgen.yaml) that it sets: name -> value as written.
+    custom: dict[str, Any] = field(default_factory=dict)
 
     @property
     def external(self) -> bool:
@@ -157,6 +173,8 @@ class Requirement:
     kind: str = "functional"
     status: str = "draft"
     acceptance_criteria: list[Criterion] = field(default_factory=list)
+    #: Where its work is tracked (issues, pull requests): http(s) links.
+    links: list[Link] = field(default_factory=list)
     #: The full ID, e.g. ``FEAT-1.R2``; set when the feature is built.
     uid: str = ""
     feature: str = ""
@@ -214,6 +232,8 @@ class Risk:
     impact: int
     mitigation: str | None = None
     owner: str | None = None
+    #: open, mitigated, accepted or closed; closed risks leave the briefs.
+    status: str = "open"
 
     @property
     def score(self) -> int:
@@ -273,6 +293,14 @@ class Feature:
     why_now: str | None = None
     personas: list[str] = field(default_factory=list)
     objectives: list[str] = field(default_factory=list)
+    #: The key results it moves, as ``OBJ-1.KR2``.
+    key_results: list[str] = field(default_factory=list)
+    #: The team that builds it, one of ``teams`` in specgen.yaml.
+    team: str | None = None
+    #: Person-weeks of effort, taken from its release's capacity; ``None``: unsized.
+    effort_weeks: float | None = None
+    #: Where its work is tracked (an epic, issues, a design): http(s) links.
+    links: list[Link] = field(default_factory=list)
     evidence: list[str] = field(default_factory=list)
     goals: list[str] = field(default_factory=list)
     non_goals: list[str] = field(default_factory=list)
@@ -285,6 +313,8 @@ class Feature:
     scoring: Scoring = field(default_factory=Scoring)
     requirements: list[Requirement] = field(default_factory=list)
     test_cases: list[TestCase] = field(default_factory=list)
+    #: The custom fields its workspace declares (``fields:`` in specgen.yaml) that it sets: name -> value as written.
+    custom: dict[str, Any] = field(default_factory=dict)
     source: str = ""
 
     @property
@@ -300,10 +330,14 @@ class Release:
     target_date: str
     baseline_date: str | None = None
     date_confidence: str | None = None
+    #: Person-weeks of team capacity; the features' ``effort_weeks`` load it.
+    capacity_weeks: float | None = None
     owner: str | None = None
     summary: str | None = None
     exit_criteria: list[str] = field(default_factory=list)
     visibility: str = "internal"
+    #: The custom fields its workspace declares (``fields:`` in specgen.yaml) that it sets: name -> value as written.
+    custom: dict[str, Any] = field(default_factory=dict)
     source: str = ""
 
 
@@ -320,6 +354,8 @@ class Decision:
     title: str
     status: str
     context: str
+    #: The decision that replaced this one; set exactly when ``status`` is superseded (rule SG325).
+    superseded_by: str | None = None
     date: str | None = None
     options: list[Option] = field(default_factory=list)
     outcome: str | None = None
@@ -327,6 +363,8 @@ class Decision:
     due: str | None = None
     features: list[str] = field(default_factory=list)
     visibility: str = "internal"
+    #: The custom fields its workspace declares (``fields:`` in specgen.yaml) that it sets: name -> value as written.
+    custom: dict[str, Any] = field(default_factory=dict)
     source: str = ""
 
 
@@ -348,6 +386,8 @@ class Update:
     changes: list[str] = field(default_factory=list)
     asks: list[Ask] = field(default_factory=list)
     visibility: str = "internal"
+    #: The custom fields its workspace declares (``fields:`` in specgen.yaml) that it sets: name -> value as written.
+    custom: dict[str, Any] = field(default_factory=dict)
     source: str = ""
 
 

@@ -12,6 +12,7 @@ from specgen.model.entities import (
     Evidence,
     Feature,
     ImportSummary,
+    KeyResult,
     Objective,
     Persona,
     Product,
@@ -38,10 +39,19 @@ class Workspace:
     updates: dict[str, Update]
     #: What importing test results (``--results``) left over, for the test-cases page; ``None``: none imported.
     imported: ImportSummary | None = None
+    #: How the roadmap lanes its features, ``objective`` or ``team`` (``roadmap.lanes`` in specgen.yaml).
+    lanes: str = "objective"
+    #: The teams specgen.yaml lists, in its order.
+    teams: tuple[str, ...] = ()
 
     @cached_property
     def requirements(self) -> dict[str, Requirement]:
         return {r.uid: r for f in self.features.values() for r in f.requirements}
+
+    @cached_property
+    def key_results(self) -> dict[str, KeyResult]:
+        """The key results that have an ID, by full ID (``OBJ-1.KR2``)."""
+        return {k.uid: k for o in self.objectives.values() for k in o.key_results if k.uid}
 
     @cached_property
     def test_cases(self) -> dict[str, TestCase]:
@@ -110,6 +120,7 @@ class Workspace:
                     target_date="",
                     baseline_date=None,
                     date_confidence=None,
+                    capacity_weeks=None,
                     exit_criteria=[],
                     source="",
                 )

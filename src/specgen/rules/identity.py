@@ -15,7 +15,7 @@ from typing import Any
 
 from specgen import ecma
 from specgen.diagnostics import Diagnostic, Pointer, did_you_mean
-from specgen.kinds import KINDS, PRODUCT_ID, REFERENCES, REQUIREMENT, Kind, natural_key, walk
+from specgen.kinds import KEY_RESULT, KINDS, PRODUCT_ID, REFERENCES, REQUIREMENT, Kind, natural_key, walk
 from specgen.loader import Document
 from specgen.schema import is_id
 
@@ -29,6 +29,8 @@ class Index:
     requirements: dict[str, Document] = field(default_factory=dict)
     #: Requirement IDs, per feature, for "did you mean" hints.
     requirement_ids: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    #: Key result IDs (``KR2``), per objective.
+    key_result_ids: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     #: The first spelling of every ID, by its case-folded form: IDs are case-sensitive,
     #: and a reference that matches only without case is told the exact spelling.
     spellings: dict[str, str] = field(default_factory=dict)
@@ -103,7 +105,26 @@ def index_ids(documents: Sequence[Document]) -> tuple[Index, list[Diagnostic]]:
         index.entities[ident] = doc
         if doc.kind.name == "feature":
             problems.extend(_feature_ids(doc, ident, index, test_cases))
+        elif doc.kind.name == "objective":
+            problems.extend(_key_result_ids(doc, ident, index))
     return index, problems
+
+
+def _key_result_ids(doc: Document, objective: str, index: Index) -> Iterator[Diagnostic]:
+    for i, item in _items(doc.data, "key_results"):
+        kid = item.get("id")
+        if not isinstance(kid, str):
+            continue
+        if kid in index.key_result_ids[objective]:
+            yield Diagnostic.of(
+                "SG301",
+                doc.path,
+                f"key result {kid!r} appears twice in {objective}",
+                pointer=("key_results", i, "id"),
+                hint="give each key result its own ID, and never reuse one: features name them",
+            )
+        else:
+            index.key_result_ids[objective].append(kid)
 
 
 def _feature_ids(
@@ -161,6 +182,8 @@ def references(documents: Sequence[Document], index: Index) -> Iterator[Diagnost
                     continue
                 if target == REQUIREMENT:
                     yield from _requirement_ref(doc, owner, pointer, value, index)
+                elif target == KEY_RESULT:
+                    yield from _key_result_ref(doc, pointer, value, index)
                 else:
                     yield from _entity_ref(doc, pointer, value, target, index)
         if doc.kind.name == "feature":
@@ -242,6 +265,41 @@ def _requirement_ref(
             f"{value!r} names no requirement of {feature}",
             pointer=pointer,
             hint=did_you_mean(rid, known) or listed,
+        )
+
+
+_KEY_RESULT_REF = ecma.compile_pattern(r"^OBJ-[A-Za-z0-9]+(-[A-Za-z0-9]+)*\.KR[0-9]+$")
+
+
+def _key_result_ref(doc: Document, pointer: Pointer, value: str, index: Index) -> Iterator[Diagnostic]:
+    if not _KEY_RESULT_REF.search(value):
+        return  # the schema reports the form
+    objective, _, kid = value.rpartition(".")
+    if objective in index.unreadable:
+        return
+    found = index.entities.get(objective)
+    if found is None or found.kind.name != "objective":
+        known = [i for i, d in index.entities.items() if d.kind.name == "objective"]
+        yield Diagnostic.of(
+            "SG303",
+            doc.path,
+            f"{value!r} names a key result of {objective!r}, which is not a known objective",
+            pointer=pointer,
+            hint=did_you_mean(objective, known) or _known(KINDS["objective"], known),
+        )
+    elif kid not in index.key_result_ids[objective]:
+        known = index.key_result_ids[objective]
+        listed = (
+            f"{objective}'s key results with an ID are {', '.join(known)}"
+            if known
+            else f"none of {objective}'s key results has an id yet: give the one you mean id: {kid}"
+        )
+        yield Diagnostic.of(
+            "SG303",
+            doc.path,
+            f"{value!r} names no key result of {objective}",
+            pointer=pointer,
+            hint=did_you_mean(kid, known) or listed,
         )
 
 

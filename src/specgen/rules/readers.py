@@ -97,21 +97,22 @@ def _internal_updates(stakeholders: list[Valid], updates: list[dict[str, Any]]) 
         return  # a workspace that writes no updates yet: every brief is alike, and one warning per reader is noise
     reported: set[str] = set()
     for doc in stakeholders:
-        audience = doc.data["audience"]
-        if audience not in _BRIEF_NAMES or audience in reported:
-            continue
-        reported.add(audience)
-        if any(_addressed(u, audience) for u in updates):
-            continue
-        yield Diagnostic.of(
-            "SG312",
-            doc.path,
-            f"{doc.data['id']} reads the {_BRIEF_NAMES[audience]} brief, but no status update is addressed "
-            f"to {audience}, so the brief has no headline",
-            pointer=("audience",),
-            hint=f"add a status update under specs/updates/ whose audiences include {audience} "
-            "(or that lists no audiences)",
-        )
+        read = doc.data["audience"]
+        for i, audience in enumerate([read] if isinstance(read, str) else read):
+            if audience not in _BRIEF_NAMES or audience in reported:
+                continue
+            reported.add(audience)
+            if any(_addressed(u, audience) for u in updates):
+                continue
+            yield Diagnostic.of(
+                "SG312",
+                doc.path,
+                f"{doc.data['id']} reads the {_BRIEF_NAMES[audience]} brief, but no status update is addressed "
+                f"to {audience}, so the brief has no headline",
+                pointer=("audience",) if isinstance(read, str) else ("audience", i),
+                hint=f"add a status update under specs/updates/ whose audiences include {audience} "
+                "(or that lists no audiences)",
+            )
 
 
 def _release_notes(features: list[Valid]) -> Iterator[Diagnostic]:

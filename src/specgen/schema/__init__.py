@@ -31,6 +31,7 @@ from specgen.diagnostics import Diagnostic, Pointer, pointer_text
 from specgen.kinds import KINDS, Kind
 from specgen.loader import Document
 from specgen.schema import messages as words
+from specgen.schema.custom import NO_FIELDS, RE2_PATTERN, CustomFields, form_problem, validators_for
 from specgen.schema.placeholders import Placeholders
 from specgen.schema.prompts import is_prompt, prompt_left
 from specgen.suggest import did_you_mean, key_synonyms, value_synonyms
@@ -119,8 +120,11 @@ def write_schemas(out: Path) -> list[Path]:
     return written
 
 
-def check_document(document: Document) -> tuple[list[Diagnostic], frozenset[str]]:
+def check_document(document: Document, custom: CustomFields = NO_FIELDS) -> tuple[list[Diagnostic], frozenset[str]]:
     """One document's own problems, and the top-level keys whose shape does not fit its schema.
+
+    ``custom`` holds the fields the workspace declares (``fields:`` in specgen.yaml,
+    :mod:`specgen.schema.custom`): they are keys of the kind's schema like any other.
 
     The shape is the JSON Schema plus numbers JSON cannot hold and characters
     text may not hold. A key is broken when a shape error lies at or below it,
@@ -129,7 +133,7 @@ def check_document(document: Document) -> tuple[list[Diagnostic], frozenset[str]
     wrong content in a well-shaped value, so they break no key. One walk over
     the values finds numbers, characters and placeholders.
     """
-    validator = validators()[document.kind.name]
+    validator = validators_for(custom)[document.kind.name]
     try:
         errors = list(validator.iter_errors(document.data))
         numbers, characters, holes = _scan(document)
@@ -154,7 +158,7 @@ def check_document(document: Document) -> tuple[list[Diagnostic], frozenset[str]
 
 
 #: The constraints a placeholder breaks because it is a placeholder: filling in the value fixes them too.
-_FILLED_BY_PLACEHOLDER = frozenset({"format", "pattern", "minLength", "maxLength"})
+_FILLED_BY_PLACEHOLDER = frozenset({"format", "pattern", RE2_PATTERN, "minLength", "maxLength"})
 
 
 def _broken_keys(document: Document, errors: list[ValidationError]) -> set[str]:
@@ -270,6 +274,9 @@ def _convert(document: Document, error: ValidationError) -> Iterator[Diagnostic]
             f"{where}: {instance!r} is not a valid {words.FORMATS.get(rule, rule)}",
             pointer=pointer,
         )
+    elif error.validator == RE2_PATTERN and isinstance(instance, str):  # a custom field's: RE2 words the hint too
+        worded, hint_text = form_problem(instance, str(rule), schema)
+        yield Diagnostic.of("SG206", path, f"{where}: {worded}", pointer=pointer, hint=hint_text)
     else:
         message, fix = words.constraint(error)
         hint = _misfiled(document, pointer, instance) or fix or words.id_hint(error)

@@ -18,7 +18,9 @@ import os
 import stat
 from pathlib import Path
 
+from specgen.config import custom_fields
 from specgen.diagnostics import Diagnostic
+from specgen.schema.custom import CustomFields
 from specgen.schema.editor import EDITOR_SCHEMAS, editor_schemas
 from specgen.version import __version__
 
@@ -26,10 +28,12 @@ from specgen.version import __version__
 FIX = "run `specgen schema --workspace .`"
 
 
-def schema_drift(workspace: Path) -> list[Diagnostic]:
+def schema_drift(workspace: Path, custom: CustomFields | None = None) -> list[Diagnostic]:
     """One SG321 warning per editor schema that is missing from, or differs in, ``<workspace>/.specgen/schemas/``.
 
-    Line endings do not count: git may check JSON out with CRLF on Windows.
+    Line endings do not count: git may check JSON out with CRLF on Windows. The
+    schemas expected hold the workspace's custom fields (``custom``, by default
+    those its ``specgen.yaml`` declares), so a changed declaration is drift too.
     """
     parts = EDITOR_SCHEMAS.parts
     folders = [workspace.joinpath(*parts[: i + 1]) for i in range(len(parts))]
@@ -40,7 +44,8 @@ def schema_drift(workspace: Path) -> list[Diagnostic]:
         if problem:
             return [_refused(folder, workspace, f"the editor schemas' folder {problem}")]
     found = []
-    for name, expected in editor_schemas().items():
+    expected_schemas = editor_schemas(custom_fields(workspace) if custom is None else custom)
+    for name, expected in expected_schemas.items():
         path = folders[-1] / name
         want = expected.encode("utf-8")
         try:

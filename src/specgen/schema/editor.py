@@ -13,6 +13,11 @@ The files live in the workspace (:data:`EDITOR_SCHEMAS`) and are committed,
 so that a ``# yaml-language-server: $schema=`` line works offline; ``specgen
 check`` warns (SG321, :mod:`specgen.schema.drift`) when they differ from what
 this version writes.
+
+A workspace's custom fields (``fields:`` in ``specgen.yaml``, :mod:`specgen.schema.custom`)
+are properties of their kind's editor schema, with their descriptions, so an
+editor completes and checks them too; a changed declaration makes the
+committed schemas stale (SG321) like an upgrade does.
 """
 
 from __future__ import annotations
@@ -27,8 +32,10 @@ from functools import cache
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from specgen.config import custom_fields
 from specgen.kinds import KINDS
 from specgen.schema import inline_refs, schema_texts
+from specgen.schema.custom import NO_FIELDS, CustomFields, description
 
 #: Where the editor schemas live, relative to the workspace.
 EDITOR_SCHEMAS = PurePosixPath(".specgen/schemas")
@@ -56,12 +63,19 @@ _NOT_IN_DRAFT_07 = frozenset(
 
 
 @cache
-def editor_schemas() -> dict[str, str]:
-    """Every editor schema, by file name (``feature.schema.json`` ...): exactly the text that is written."""
+def editor_schemas(custom: CustomFields = NO_FIELDS) -> dict[str, str]:
+    """Every editor schema, by file name (``feature.schema.json`` ...): exactly the text that is written.
+
+    ``custom``: the workspace's custom fields, each a property of its kind's schema.
+    """
     packaged = {name: json.loads(text) for name, text in schema_texts().items()}
     rendered: dict[str, str] = {}
     for kind in KINDS.values():
         schema = draft_07(packaged[kind.schema_name], packaged, kind.schema_name)
+        declared = custom.of(kind.name)
+        if declared:
+            for name, sub in declared.items():
+                schema["properties"][name] = _for_editors({**sub, "description": description(sub)}, kind.name)
         rendered[kind.schema_name] = json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
     return dict(sorted(rendered.items()))
 
@@ -148,7 +162,15 @@ def markdown_code(value: object) -> str:
 
 
 def write_workspace_schemas(workspace: Path) -> list[Path]:
+    """:func:`write_editor_schemas` with the custom fields the workspace's ``specgen.yaml`` declares
+    (those without a mistake: ``check`` reports the others)."""
+    return write_editor_schemas(workspace, custom_fields(workspace))
+
+
+def write_editor_schemas(workspace: Path, custom: CustomFields = NO_FIELDS) -> list[Path]:
     """Write every editor schema into ``<workspace>/.specgen/schemas/``; returns the files written.
+
+    ``custom``: the workspace's custom fields, each a property of its kind's schema.
 
     A pull request can plant a link at ``.specgen``, ``.specgen/schemas`` or a
     schema file to make specgen write elsewhere: such a path is refused with an
@@ -161,7 +183,7 @@ def write_workspace_schemas(workspace: Path) -> list[Path]:
     parts = EDITOR_SCHEMAS.parts
     folders = [workspace.joinpath(*parts[: i + 1]) for i in range(len(parts))]  # .specgen, .specgen/schemas
     folder = folders[-1]
-    schemas = editor_schemas()
+    schemas = editor_schemas(custom)
     # Everything is checked before anything is written, so that a refusal leaves the folder as it was.
     for path in folders:
         _refuse_link(path, want_dir=True)

@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
@@ -268,23 +269,28 @@ _TRIED = 64
 
 
 @lru_cache(maxsize=1024)  # one bad value is often written many times (a list, a copied file)
-def pattern_problem(value: str, pattern: str) -> tuple[str, str | None]:
+def pattern_problem(
+    value: str, pattern: str, search: Callable[[str, str], bool] | None = None
+) -> tuple[str, str | None]:
     """What breaks ``value``'s form, and the value that would fit when one character is the cause.
 
     Space around the value is named first; otherwise the first character whose
     removal (or change to a hyphen, the separator IDs use) makes the value fit,
-    for values of up to 64 characters.
+    for values of up to 64 characters. ``search`` runs the pattern: a custom
+    field's goes to RE2 (:mod:`specgen.schema.custom`), never to ``re``; by default
+    :func:`specgen.ecma.search`, looked up at each call.
     """
+    search = search or ecma.search
     wrong = f"{value!r} does not have the expected form"
     stripped = value.strip()
-    if stripped != value and stripped and ecma.search(pattern, stripped):
+    if stripped != value and stripped and search(pattern, stripped):
         where = "ends" if value[-1:].isspace() else "starts"
         char = value[-1] if where == "ends" else value[0]
         return f"{wrong}: it {where} with {_character(char)}", f"write {stripped!r}"
     if len(value) <= _TRIED:
         for i, char in enumerate(value):
             for fixed in (value[:i] + "-" + value[i + 1 :], value[:i] + value[i + 1 :]):
-                if fixed and fixed != value and ecma.search(pattern, fixed):
+                if fixed and fixed != value and search(pattern, fixed):
                     return f"{wrong}: {_character(char)} (character {i + 1}) does not belong", f"write {fixed!r}"
     return wrong, None
 

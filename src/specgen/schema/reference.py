@@ -7,7 +7,10 @@ whether it is required, its description and an example. Two renderings:
 
 * :func:`markdown`: the committed ``docs/fields.md`` (a test regenerates it
   and compares, so it cannot drift from the schemas);
-* :func:`text`: what ``specgen explain KIND`` prints.
+* :func:`text`: what ``specgen explain KIND`` prints; with ``-w DIR``, the
+  custom fields that workspace declares follow the built-in ones.
+
+Custom fields are not in ``docs/fields.md``: they belong to one workspace, not to specgen.
 
 "Required" means required where its parent is written: ``scoring.rice.reach``
 is required in a ``rice`` mapping, and ``scoring`` itself is optional.
@@ -23,6 +26,7 @@ from typing import Any
 
 from specgen.kinds import KINDS, Kind
 from specgen.schema import validators
+from specgen.schema.custom import NO_FIELDS, CustomFields, description
 from specgen.schema.editor import markdown_code, markdown_text
 
 #: The pattern every text field has (no control characters): a fact of all text, not worth a column.
@@ -45,10 +49,14 @@ class Field:
     examples: tuple[str, ...]
 
 
-def fields(kind: str) -> list[Field]:
-    """Every field of ``kind``, in schema order, parents before their keys."""
+def fields(kind: str, custom: CustomFields = NO_FIELDS) -> list[Field]:
+    """Every field of ``kind``, in schema order, parents before their keys; then its ``custom`` fields."""
     schema = validators()[kind].schema
-    return list(_walk(schema if isinstance(schema, dict) else {}, ""))
+    base: dict[str, Any] = schema if isinstance(schema, dict) else {}
+    declared = {name: {**sub, "description": description(sub)} for name, sub in custom.of(kind).items()}
+    if declared:
+        base = {**base, "properties": {**base.get("properties", {}), **declared}}
+    return list(_walk(base, ""))
 
 
 def where(kind: Kind) -> str:
@@ -247,13 +255,18 @@ def _cell(text: str) -> str:
     return text.replace("\\|", "|").replace("|", "\\|").replace("\n", " ")
 
 
-def text(kind: str, width: int = 88) -> str:
-    """The reference of one kind as plain text, for a terminal: what ``specgen explain KIND`` prints."""
+def text(kind: str, width: int = 88, custom: CustomFields = NO_FIELDS) -> str:
+    """The reference of one kind as plain text, for a terminal: what ``specgen explain KIND`` prints.
+
+    ``custom``: a workspace's custom fields, listed after the built-in ones and marked so.
+    """
     info = KINDS[kind]
     wrap = textwrap.TextWrapper(width=width, initial_indent="    ", subsequent_indent="    ")
     out = [f"{info.title}: {where(info)}", *textwrap.wrap(summary(kind), width), ""]
-    for field in fields(kind):
-        head = f"{field.path}  ({field.type}{', required' if field.required else ''})"
+    declared = custom.of(kind)
+    for field in fields(kind, custom):
+        own = ", custom field from specgen.yaml" if field.path.split(".")[0] in declared else ""
+        head = f"{field.path}  ({field.type}{', required' if field.required else ''}{own})"
         out.append(head)
         if field.description:
             out.extend(wrap.wrap(field.description))

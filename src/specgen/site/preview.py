@@ -32,7 +32,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from specgen.cache import FileCache
-from specgen.check import check
+from specgen.check import check, configured
 from specgen.config import Settings, read_config
 from specgen.diagnostics import Diagnostic
 from specgen.model import Workspace, build_workspace
@@ -74,7 +74,7 @@ class Preview:
         self._digests: dict[str, str] = {}
         self._pending = False
         # Read from disk once, then kept up to date in memory by every check.
-        self._cache = FileCache(settings.workspace, settings.limits)
+        self._cache = FileCache(settings.workspace, settings.limits, settings.custom_fields.digest)
         # The model object of each spec file, kept between rebuilds: only edited files are converted again.
         self._models: dict[tuple[str, str], Any] = {}
 
@@ -98,7 +98,7 @@ class Preview:
             result = replace(result, diagnostics=[*problems, *result.diagnostics])
         if not result.success:
             return Rebuild(BuildResult(result, self.site), 0, False)
-        workspace = build_workspace(result.documents, self._models)
+        workspace = configured(build_workspace(result.documents, self._models), self.settings)
         digests = {d.path: d.digest for d in result.documents}
         edited = {p for p in digests.keys() | self._digests.keys() if digests.get(p) != self._digests.get(p)}
         try:
