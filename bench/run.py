@@ -24,6 +24,10 @@ With ``--baseline REV`` the working tree is measured against revision REV in
 the same run, on the same workspace, the runs of the two interleaved, and each
 figure is printed for both with the ratio head/base (see ``baseline.py``).
 
+The roadmap figures are the time to render the roadmap page (its tables,
+timeline and dependency graph, the layout and networkx's import included) in
+a process that has checked the workspace, and the size of its inline SVG.
+
 The search figures (see ``search.py``) are the size of the built site's
 ``search/search_index.json`` and the time of the first query after a feature
 page loads in Chromium, the browser's building of the index included;
@@ -118,6 +122,19 @@ for _ in range(repeat):
     assert preview.rebuild().result.success
     complete.append(time.perf_counter() - start)
 print(json.dumps([statistics.median(quick), statistics.median(complete)]))
+"""
+
+ROADMAP = """
+import json, re, sys, time
+import specgen
+from specgen.render import plan, render_pages
+workspace = specgen.check(sys.argv[1]).workspace
+pages = [p for p in plan(workspace) if p.path == "roadmap.md"]
+start = time.perf_counter()
+markdown = dict(render_pages(workspace, None, pages))["roadmap.md"]
+seconds = time.perf_counter() - start
+svgs = [len(s.encode()) for s in re.findall(r"<svg .*?</svg>", markdown, re.S)]
+print(json.dumps({"seconds": seconds, "svg_bytes": sum(svgs), "svgs": len(svgs)}))
 """
 
 BARE_MKDOCS = """
@@ -259,6 +276,13 @@ def bench_size(features: int, repeat: int, root: Path, *, browser: bool = True) 
         repeat, [py, "-c", BARE_MKDOCS, str(workspace / "mkdocs.yml"), str(docs), str(root / "bare"), str(nav)]
     )
     results["floor_render_mkdocs"] = (render_seconds + bare[0], bare[1])
+    print(f"  {features:,} features: the roadmap page and its pictures", file=sys.stderr)
+    runs = [json.loads(measured([py, "-c", ROADMAP, str(workspace)])[2]) for _ in range(repeat)]
+    results["roadmap"] = {
+        "seconds": statistics.median(r["seconds"] for r in runs),
+        "svg_bytes": runs[0]["svg_bytes"],
+        "svgs": runs[0]["svgs"],
+    }
 
     print(f"  {features:,} features: check", file=sys.stderr)
     specgen = [py, "-m", "specgen"]
@@ -319,6 +343,18 @@ def search_rows(figures: list[dict[str, Any] | None]) -> list[str]:
     ]
 
 
+def roadmap_rows(figures: list[dict[str, Any] | None]) -> list[str]:
+    """Rows for the roadmap page's render time (in a process that has checked the workspace) and its SVGs."""
+    if not any(figures):
+        return []
+    rendered = [f"{f['seconds']:.2f} s" if f else "" for f in figures]
+    size = [f"{f['svg_bytes'] / 1e3:.0f} KB in {f['svgs']} SVGs" if f else "" for f in figures]
+    return [
+        "| roadmap page rendered, pictures included (target: under 1 s) | " + " | ".join(rendered) + " |",
+        "| roadmap page's inline SVG (target: under 500 KB) | " + " | ".join(size) + " |",
+    ]
+
+
 def table(all_results: dict[int, dict[str, Any]]) -> str:
     sizes = sorted(all_results)
     head = "| Measure | " + " | ".join(f"{n:,} features" for n in sizes) + " |"
@@ -326,6 +362,7 @@ def table(all_results: dict[int, dict[str, Any]]) -> str:
     for key, title in ROWS:
         cells = [f"{all_results[n][key][0]:.2f} s, {all_results[n][key][1]:.0f} MiB" for n in sizes]
         lines.append(f"| {title} | " + " | ".join(cells) + " |")
+    lines += roadmap_rows([all_results[n].get("roadmap") for n in sizes])
     lines += search_rows([all_results[n].get("search") for n in sizes])
     ratios = (
         ("check cold / parse+validate floor", "check_cold", "floor_parse_validate"),

@@ -61,6 +61,7 @@ from specgen.filters import (
 from specgen.history import History
 from specgen.limits import Limits
 from specgen.model import Workspace
+from specgen.pictures.templates import picture_globals
 from specgen.rules.releases import overdue_since
 from specgen.template_files import ContainedLoader
 from specgen.text.refs import resolve
@@ -248,6 +249,7 @@ def make_environment(templates_dir: Path | None, limits: Limits | None = None) -
         inline_limit=INLINE_LIMIT,
         overdue_since=overdue_since,
     )
+    env.globals.update(picture_globals())  # timeline(), dependency_graph(), neighbourhood(), key_result_trends()
     return env
 
 

@@ -32,13 +32,15 @@ TAGS = frozenset(
         *("details", "summary", "label", "input"),
         # pymdownx.emoji as Material sets it up: inline SVG icons
         *("svg", "g", "path", "circle", "ellipse", "rect", "polygon", "polyline", "line"),
+        # specgen.pictures: a figure of SVG with labels, an accessible name and description, tooltips
+        *("figure", "figcaption", "text", "title", "desc"),
     }
 )
 _SVG_SHAPES = ("g", "path", "circle", "ellipse", "rect", "polygon", "polyline", "line")
 
 #: Tags dropped with everything inside them (other tags that are not allowed keep their text).
 DROPPED_WITH_CONTENT = frozenset(
-    {"script", "style", "template", "noscript", "iframe", "object", "embed", "textarea", "select", "title"}
+    {"script", "style", "template", "noscript", "iframe", "object", "embed", "textarea", "select"}
 )
 
 #: Attributes, by tag; ``*`` is any allowed tag. No ``on*``; ``style`` only for table alignment.
@@ -55,7 +57,10 @@ ATTRIBUTES: dict[str, frozenset[str]] = {
     "input": frozenset({"name", "checked", "disabled", "aria-label"}),
     "div": frozenset({"data-tabs"}),
     "span": frozenset({"data-linenos"}),
-    "svg": frozenset({"xmlns", "viewBox", "width", "height", "fill"}),
+    "svg": frozenset({"xmlns", "viewBox", "width", "height", "fill", "role", "aria-labelledby", "aria-describedby"}),
+    # A picture's labels; its figure stays out of Material's search index (their words are the tables' too).
+    "text": frozenset({"x", "y"}),
+    "figure": frozenset({"data-search-exclude"}),
     **{
         shape: frozenset({"d", "fill", "fill-rule", "clip-rule", "transform", "opacity", "fill-opacity"})
         | frozenset({"cx", "cy", "r", "rx", "ry", "x", "y", "width", "height", "points", "x1", "y1", "x2", "y2"})
@@ -99,7 +104,7 @@ def _attribute(tag: str, name: str, value: str) -> str | None:
         return value if _ALIGN_STYLE.match(value) else None
     if name == "xmlns":
         return value if value == _SVG_NAMESPACE else None
-    if (tag == "svg" or tag in _SVG_SHAPES) and (not _SVG_VALUE.match(value) or "url" in value.lower()):
+    if (tag in ("svg", "text") or tag in _SVG_SHAPES) and (not _SVG_VALUE.match(value) or "url" in value.lower()):
         return None
     return value
 
