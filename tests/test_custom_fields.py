@@ -163,6 +163,12 @@ def test_a_declared_field_may_not_shadow_a_built_in_one(basic: Path) -> None:
             "(ECMA-262) read differently; write it another way",
         ),
         (
+            "squad: {type: string, pattern: '(.?){1000}b'}",
+            "specgen.yaml:3:36: error[SG403]: fields.feature.squad.pattern compiles to 11,005 instructions, more "
+            "than the 1,000 a declared pattern may take (a large repeat such as {1000} makes matching slow); "
+            "write it more simply",
+        ),
+        (
             "squad: {type: string, pattern: '[a-'}",
             "specgen.yaml:3:36: error[SG403]: fields.feature.squad.pattern is not a pattern RE2 can read "
             "(missing ]: [a-)",
@@ -347,3 +353,13 @@ def test_a_broken_declaration_keeps_the_sound_fields(basic: Path) -> None:
     add(basic, FEATURE, "squad: payments\n")
     result = check(basic)
     assert [(d.path, d.code, d.severity) for d in result.diagnostics] == [("specgen.yaml", "SG403", Severity.ERROR)]
+
+
+def test_schema_workspace_dot_writes_the_custom_fields_too(basic: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The command SG321 tells people to run, from the workspace itself: a relative path once read as none.
+    declare_in(basic, 'fields:\n  feature:\n    jira_epic: {type: string, pattern: "^[A-Z]+-[0-9]+$"}\n')
+    monkeypatch.chdir(basic)
+    assert CliRunner().invoke(main, ["schema", "--workspace", "."]).exit_code == 0
+    feature = json.loads((basic / ".specgen/schemas/feature.schema.json").read_text(encoding="utf-8"))
+    assert "jira_epic" in feature["properties"]
+    assert not [d for d in check(basic).diagnostics if d.code == "SG321"]

@@ -156,6 +156,10 @@ def test_teams_are_declared_checked_and_lane_the_roadmap(basic: Path) -> None:
     config = [f for f in findings(basic) if f.startswith("specgen.yaml")]
     assert any("team 'payments' is listed twice" in f for f in config)
     assert any("roadmap.lanes: 'teams' is not objective or team (did you mean 'team'?)" in f for f in config)
+    edit(basic / FEATURE, "team: Growth", "team: growth")
+    (basic / "specgen.yaml").write_text("teams: ['growth ', growth]\n")  # one bad entry; the other still counts
+    found = findings(basic)
+    assert any("teams[0] must be a team's name" in f for f in found) and not any("SG326" in f for f in found)
 
 
 # --- capacity ------------------------------------------------------------------------

@@ -271,3 +271,16 @@ def test_packaged_pages_are_unchanged(source: str, tmp_path: Path, monkeypatch: 
         json.loads((tmp_path / folder / "search/search_index.json").read_text()) for folder in ("sanitized", "raw")
     ]
     assert index[0] == index[1]
+
+
+def test_a_title_outside_a_picture_is_dropped_with_its_content() -> None:
+    from specgen.site.sanitize import clean_html
+
+    page = (
+        '<div><title id="x">hidden words</title><p>a</p></div>'
+        '<svg xmlns="http://www.w3.org/2000/svg" role="img"><title id="t">A picture&#39;s name</title></svg>'
+        "<title>&lt;img src=x&gt;</title>"
+    )
+    cleaned = clean_html(page)
+    assert "hidden words" not in cleaned and "&lt;img" not in cleaned
+    assert '<title id="t">A picture' in cleaned  # an SVG picture keeps its accessible name

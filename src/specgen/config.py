@@ -218,16 +218,15 @@ def _teams(value: object, problem: Callable[[str, Pointer, str | None], None]) -
     if not isinstance(value, list):
         problem("teams must be a list of team names", ("teams",), "e.g. teams: [payments, growth]")
         return None
-    seen: dict[str, int] = {}
+    seen: dict[str, str] = {}
     for i, name in enumerate(value):
         if not isinstance(name, str) or not name.strip() or name != name.strip() or _unprintable(name):
             problem(f"teams[{i}] must be a team's name: one line of text", ("teams", i), None)
-            return None
-        if name.casefold() in seen:
+        elif name.casefold() in seen:
             problem(f"team {name!r} is listed twice", ("teams", i), "list each team once")
-            return None
-        seen[name.casefold()] = i
-    return tuple(value)
+        else:
+            seen[name.casefold()] = name
+    return tuple(seen.values())  # a bad entry is reported; the others still count
 
 
 def _roadmap(value: object, problem: Callable[[str, Pointer, str | None], None]) -> str | None:
@@ -249,7 +248,7 @@ def _roadmap(value: object, problem: Callable[[str, Pointer, str | None], None])
 
 def custom_fields(workspace: Path) -> CustomFields:
     """The custom fields ``specgen.yaml`` declares (those without a mistake), for what reads no Settings."""
-    overrides, _ = read_config(workspace)
+    overrides, _ = read_config(workspace.resolve())  # a relative path would read as a link out of the workspace
     found = overrides.get("custom_fields", NO_FIELDS)
     return found if isinstance(found, CustomFields) else NO_FIELDS
 

@@ -29,12 +29,22 @@ def words(value: str) -> str:
     return value.replace("_", " ")
 
 
+#: The dates a picture draws between: a year inside what :class:`datetime.date` holds, so that the margins,
+#: confidence bands and padding a picture adds around a date (weeks, at most) never overflow it.
+EARLIEST, LATEST = dt.date(2, 1, 1), dt.date(9998, 12, 31)
+
+
+def clamp(value: dt.date) -> dt.date:
+    """``value`` inside :data:`EARLIEST` .. :data:`LATEST`: a valid spec may say 9999-12-31 or 0001-01-01."""
+    return min(max(value, EARLIEST), LATEST)
+
+
 def day(value: str | None) -> dt.date | None:
-    """A spec's ``YYYY-MM-DD`` as a date, or None when there is none (or it is not one)."""
+    """A spec's ``YYYY-MM-DD`` as a date to draw (see :func:`clamp`), or None when there is none (or it is not one)."""
     if not value:
         return None
     try:
-        return dt.date.fromisoformat(str(value)[:10])
+        return clamp(dt.date.fromisoformat(str(value)[:10]))
     except ValueError:
         return None
 

@@ -36,6 +36,10 @@ from specgen.pictures.layout import layout
 
 #: Features drawn past which the graph shows the open part of the network only.
 GRAPH_LIMIT = 60
+#: The most dependencies and features the roadmap's graph draws: past them it says so instead (each feature
+#: page still draws its own neighbourhood). 400 features each needing the same 400 are 160,000 edges, which
+#: took a minute and a 15 MB page to draw.
+EDGE_LIMIT, NODE_LIMIT = 1_500, 500
 #: Dependencies (or dependents) a feature page draws on each side; the rest are counted.
 NEIGHBOURS = 8
 #: Items a picture's text alternative names before it counts the rest.
@@ -233,6 +237,13 @@ def dependency_graph(ws: Workspace, *, href: Href | None = None, index: str | No
         isolated = len(kept) - len(nodes)
     if not nodes:
         return Markup("")
+    if len(edges) > EDGE_LIMIT or len(nodes) > NODE_LIMIT:
+        too_many = (
+            f"The open dependency network has {plural(len(nodes), 'feature')} and "
+            f"{plural(len(edges), 'dependency', 'dependencies')}, too many to draw in one picture; "
+            "each feature's page draws what it needs and what needs it."
+        )
+        return svg.figure("graph", [], too_many)
     placed = layout(sorted(nodes), edges)
 
     def corner(fid: str) -> tuple[float, float]:

@@ -3,7 +3,9 @@
 Labels are the plain-text form of spec text (Markdown removed, bidirectional
 controls as visible markers such as ``[U+2066]``, whitespace collapsed),
 cut with an ellipsis to fit, then XML-escaped; the full text goes in a
-``<title>``, which browsers show as a tooltip and screen readers read.
+``<title>``, which browsers show as a tooltip and screen readers read, cut
+at :data:`TOOLTIP_LIMIT` characters (a picture's description at
+:data:`DESC_LIMIT`): a page shows the whole text in its tables.
 A picture is ``role="img"``, or ``role="group"`` when it holds links (each
 named by its label), so that its links stay reachable. Element ids are made
 from a digest of what the picture shows, classes are the writer's own
@@ -36,6 +38,10 @@ CLASS = re.compile(r"sg-[a-z0-9-]+(?: sg-[a-z0-9-]+)*\Z")
 #: Average advance of a character at the pictures' 12-unit type, for cutting labels to a width.
 CHAR_WIDTH = 6.6
 ELLIPSIS = "\u2026"
+#: Characters a tooltip or a picture's title keeps, and its description: a title of a million characters
+#: repeated in every picture that names it would make pages of hundreds of megabytes.
+TOOLTIP_LIMIT = 300
+DESC_LIMIT = 2_000
 _MARKERS = str.maketrans(MARKERS)
 #: Characters no label keeps: controls (the loader refuses most of them already) become spaces.
 _CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
@@ -106,7 +112,7 @@ class Svg:
 
     def tooltip(self, text: str) -> None:
         """A ``<title>`` for the group just opened: the full text of what it shows."""
-        self._parts.append(f"<title>{escape(text)}</title>")
+        self._parts.append(f"<title>{escape(cut(text, TOOLTIP_LIMIT))}</title>")
 
     @contextmanager
     def group(self, cls: str, tooltip: str | None = None) -> Iterator[None]:
@@ -140,8 +146,8 @@ class Svg:
         return "\n".join(
             [
                 head,
-                f'<title id="{self.ident}-t">{escape(self.title)}</title>',
-                f'<desc id="{self.ident}-d">{escape(self.desc)}</desc>',
+                f'<title id="{self.ident}-t">{escape(cut(self.title, TOOLTIP_LIMIT))}</title>',
+                f'<desc id="{self.ident}-d">{escape(cut(self.desc, DESC_LIMIT))}</desc>',
                 *self._parts,
                 "</svg>",
             ]

@@ -29,7 +29,17 @@ from markupsafe import Markup
 from specgen.kinds import natural_key
 from specgen.model import Feature, Release, Workspace
 from specgen.pictures import svg
-from specgen.pictures.common import OPEN_STATUSES, RELEASE_CLASS, day, diamond, month_ticks, plural, status_class, words
+from specgen.pictures.common import (
+    OPEN_STATUSES,
+    RELEASE_CLASS,
+    clamp,
+    day,
+    diamond,
+    month_ticks,
+    plural,
+    status_class,
+    words,
+)
 
 #: Which lanes a feature is drawn in (a feature may be in several); none: the fallback lane.
 Lanes = Callable[[Feature], Sequence[str]]
@@ -108,7 +118,7 @@ class _Drawing:
     """The timeline's rows as they are added, drawn once the height is known."""
 
     def __init__(self, releases: list[Release], today: dt.date) -> None:
-        self.today = today
+        self.today = today = clamp(today)
         dates = [today]
         for r in releases:
             target = day(r.target_date)

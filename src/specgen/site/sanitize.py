@@ -132,9 +132,31 @@ def _cleaner() -> Any:
 _UNTYPED_INPUT = re.compile(r'<input(?![^>]*\stype=")[^>]*>')
 
 
+#: An SVG picture in nh3's output (pictures do not nest), and a ``<title>`` element. nh3 writes ``<`` in text
+#: as ``&lt;``, so a title's content holds no tag.
+_SVG_BLOCK = re.compile(r"<svg\b.*?</svg>", re.DOTALL)
+_TITLE = re.compile(r"<title\b[^>]*>[^<]*</title>")
+
+
+def _titles_outside_svg(page_html: str) -> str:
+    """``page_html`` without the ``<title>`` elements that are not in an SVG picture.
+
+    nh3 cannot allow ``title`` in SVG only: a template's ``<title>`` in a page
+    body would survive, hidden, and reach the search index. Dropped with its
+    content, as before pictures needed the element.
+    """
+    kept: list[str] = []
+    at = 0
+    for picture in _SVG_BLOCK.finditer(page_html):
+        kept += [_TITLE.sub("", page_html[at : picture.start()]), picture.group()]
+        at = picture.end()
+    kept.append(_TITLE.sub("", page_html[at:]))
+    return "".join(kept)
+
+
 def clean_html(page_html: str) -> str:
     """``page_html`` with every tag, attribute and URL outside the allowlist removed."""
-    return _UNTYPED_INPUT.sub("", str(_cleaner().clean(page_html)))
+    return _titles_outside_svg(_UNTYPED_INPUT.sub("", str(_cleaner().clean(page_html))))
 
 
 #: ``hide:`` values Material knows.
