@@ -39,7 +39,7 @@ GRAPH_LIMIT = 60
 #: The most dependencies and features the roadmap's graph draws: past them it says so instead (each feature
 #: page still draws its own neighbourhood). 400 features each needing the same 400 are 160,000 edges, which
 #: took a minute and a 15 MB page to draw.
-EDGE_LIMIT, NODE_LIMIT = 1_500, 500
+EDGE_LIMIT, NODE_LIMIT = 3_000, 2_000
 #: Dependencies (or dependents) a feature page draws on each side; the rest are counted.
 NEIGHBOURS = 8
 #: Items a picture's text alternative names before it counts the rest.
