@@ -363,3 +363,10 @@ def test_schema_workspace_dot_writes_the_custom_fields_too(basic: Path, monkeypa
     feature = json.loads((basic / ".specgen/schemas/feature.schema.json").read_text(encoding="utf-8"))
     assert "jira_epic" in feature["properties"]
     assert not [d for d in check(basic).diagnostics if d.code == "SG321"]
+
+
+def test_true_and_1_are_two_values_of_an_enum(basic: Path) -> None:
+    declare_in(basic, "fields:\n  feature:\n    tier: {enum: [gold, 1, true]}\n")
+    assert not [d for d in check(basic).diagnostics if d.path == "specgen.yaml"]
+    declare_in(basic, "fields:\n  feature:\n    tier: {enum: [gold, 1, 1.0]}\n")
+    assert any("is listed twice" in d.message for d in check(basic).diagnostics)

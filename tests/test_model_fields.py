@@ -57,6 +57,14 @@ def test_features_name_key_results_by_id_and_wrong_ones_are_located(basic: Path)
     ]
 
 
+def test_a_key_result_reference_of_the_wrong_form_says_what_one_looks_like(basic: Path) -> None:
+    edit(basic / FEATURE, "\nstatus:", "\nkey_results: [OBJ1.KR1]\nstatus:")
+    assert [f for f in findings(basic) if "SG206" in f] == [
+        f"{FEATURE}:4:15: error[SG206]: key_results[0]: 'OBJ1.KR1' does not have the expected form "
+        "(a key result looks like OBJ-1.KR2: its objective's ID, a dot and the key result's id)"
+    ]
+
+
 def test_a_key_result_id_is_unique_within_its_objective(basic: Path) -> None:
     edit(basic / OBJECTIVE, "  - metric: Weekly active teams", "  - id: KR1\n    metric: Weekly active teams")
     add(

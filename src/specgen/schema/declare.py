@@ -171,7 +171,8 @@ def _constraints(schema: dict[str, Any], kind_of: str | None, label: str, where:
             for i, item in enumerate(values):
                 if not _fits(item, kind_of):
                     wrong("enum", f"[{i}]: {item!r} is not a {kind_of or 'text, number or true/false'} value")
-                elif item in values[:i]:
+                elif any(isinstance(v, bool) == isinstance(item, bool) and v == item for v in values[:i]):
+                    # true and 1 are two JSON values, though Python's == says they are one
                     wrong("enum", f"[{i}]: {item!r} is listed twice")
                 elif isinstance(item, str) and _unprintable(item):
                     wrong("enum", f"[{i}]: a value may not hold a control or bidi character")

@@ -310,6 +310,8 @@ def id_hint(error: ValidationError) -> str | None:
     if error.validator != "pattern":
         return None
     pattern = str(error.validator_value)
+    if pattern.endswith("\\.KR[0-9]+$"):
+        return "a key result looks like OBJ-1.KR2: its objective's ID, a dot and the key result's id"
     match = _ID_PATTERN.match(pattern)
     if match and match.group(1):
         return "a requirement looks like R2 (in the same feature) or FEAT-1.R2"
