@@ -214,3 +214,15 @@ def test_an_automated_test_case_without_a_ref_is_a_deprecation_warning(basic: Pa
     assert [d.code for d in lenient.warnings] == ["SG322"] and not lenient.failing_warnings
     asked = check(basic, today=DAY, strict=True, fail_on=frozenset({"deprecated"}))
     assert [d.code for d in asked.failing_warnings] == ["SG322"]
+
+
+def test_a_team_name_is_text_on_every_page_it_reaches(basic: Path) -> None:
+    hostile = "a|b <script>x</script> [x](javascript:alert(1)) *e* {{ 7*7 }}"
+    (basic / "specgen.yaml").write_text(f"teams: [{hostile!r}]\nroadmap: {{lanes: team}}\n")
+    edit(basic / FEATURE, "\nstatus:", f"\nteam: {hostile!r}\nstatus:")
+    rendered = pages(basic)
+    for page in ("features/FEAT-1.md", "roadmap.md"):
+        assert "<script>" not in rendered[page] and "{{ 7" not in rendered[page]
+    # One table cell and one lane heading, shown as written: no link, no emphasis, no cell break.
+    assert "| Team | a&#124;b &lt;script&gt;x&lt;/script&gt; &#91;x&#93;(javascript" in rendered["features/FEAT-1.md"]
+    assert "**a&#124;b &lt;script&gt;x&lt;/script&gt; &#91;x&#93;(javascript" in rendered["roadmap.md"]

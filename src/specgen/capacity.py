@@ -38,6 +38,11 @@ class Work:
     #: Whether every requirement it has is a Must (and it has some).
     must_only: bool = False
 
+    @classmethod
+    def of(cls, ident: str, release: str | None, effort: float | None, priorities: Sequence[object]) -> Work:
+        """A feature from its ID, release, effort and its requirements' priorities."""
+        return cls(ident, release, effort, bool(priorities) and all(p == "must" for p in priorities))
+
 
 @dataclass(frozen=True)
 class Load:

@@ -27,6 +27,12 @@ ISOLATES = "\u2066\u2067\u2068\u2069"
 BIDI_CONTROLS = "\u202a\u202b\u202c\u202d\u202e" + ISOLATES
 
 
+def unprintable(text: str) -> str | None:
+    """The first character a one-line value (a path, a name, a description) may not hold, or ``None``:
+    any control character (tab and line breaks too), a character :data:`REFUSED` names, or a bidi control."""
+    return next((c for c in text if c < " " or REFUSED.match(c) or c in BIDI_CONTROLS), None)
+
+
 def describe(char: str) -> str:
     """A refused character as users can look it up, e.g. ``U+202E (RIGHT-TO-LEFT OVERRIDE)``."""
     name = unicodedata.name(char, "")

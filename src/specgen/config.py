@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
-from specgen.charset import BIDI_CONTROLS, REFUSED, describe
+from specgen.charset import describe, unprintable
 from specgen.diagnostics import Diagnostic, Pointer, did_you_mean
 from specgen.limits import Limits
 from specgen.loader import parse
@@ -140,7 +140,7 @@ def _settings(data: dict[str, Any], workspace: Path) -> tuple[dict[str, Any], li
     limit_names = list(ceilings)
     for key, value in data.items():
         if key in _PATH_KEYS:
-            bad = _unprintable(value) if isinstance(value, str) else None
+            bad = unprintable(value) if isinstance(value, str) else None
             if not isinstance(value, str) or not value.strip():
                 problem(f"{key} must be a path relative to the workspace", (key,))
             elif bad is not None:
@@ -220,7 +220,7 @@ def _teams(value: object, problem: Callable[[str, Pointer, str | None], None]) -
         return None
     seen: dict[str, str] = {}
     for i, name in enumerate(value):
-        if not isinstance(name, str) or not name.strip() or name != name.strip() or _unprintable(name):
+        if not isinstance(name, str) or not name.strip() or name != name.strip() or unprintable(name):
             problem(f"teams[{i}] must be a team's name: one line of text", ("teams", i), None)
         elif name.casefold() in seen:
             problem(f"team {name!r} is listed twice", ("teams", i), "list each team once")
@@ -271,7 +271,7 @@ def _globs(value: object, problem: Callable[[str, Pointer, str | None], None]) -
             )
         elif not isinstance(glob, str) or not glob.strip():
             problem(f"ignore[{i}] must be a glob (text), not {_what(glob)}", where, example)
-        elif (bad := _unprintable(glob)) is not None:
+        elif (bad := unprintable(glob)) is not None:
             problem(f"ignore[{i}]: the glob contains {describe(bad)}", where, "remove it")
         elif glob.startswith("/") or ".." in glob.split("/"):
             problem(f"ignore[{i}]: {glob!r} is not relative to the workspace", where, example)
@@ -305,7 +305,7 @@ def since_problem(value: object) -> str | None:
         return None
     if value.startswith("-"):
         return f"{value!r} is no revision: a revision cannot start with '-'"
-    if (bad := _unprintable(value)) is not None:
+    if (bad := unprintable(value)) is not None:
         return f"the revision contains {describe(bad)}, which a revision cannot hold"
     if value != value.strip():
         return f"{value!r} starts or ends with a space, which no revision does"
@@ -334,11 +334,6 @@ def _outside(workspace: Path, path: str) -> tuple[str, str] | None:
     if real.is_relative_to(workspace.resolve()):
         return None
     return "is outside the workspace", "paths in specgen.yaml stay inside it"
-
-
-def _unprintable(path: str) -> str | None:
-    """The first character a path may not hold: any control character (tab and line breaks too) or bidi control."""
-    return next((c for c in path if c < " " or REFUSED.match(c) or c in BIDI_CONTROLS), None)
 
 
 def _positive_int(value: object) -> bool:

@@ -73,14 +73,6 @@ def join(items: Any, separator: str = "") -> Markup:
     return Markup(Markup.escape(separator)).join(inline(i) for i in items)
 
 
-def number(value: float | None, digits: int = 1) -> str:
-    if value is None:
-        return "n/a"
-    if float(value).is_integer():
-        return f"{int(value):,}"
-    return f"{value:,.{digits}f}"
-
-
 def seconds(value: float | None) -> str:
     """How long a test took, as people read it: ``under 0.01 s``, ``0.42 s``, ``12.3 s``, ``2 min 5 s``."""
     if value is None:

@@ -43,6 +43,7 @@ from specgen import config
 from specgen.analysis import AUDIENCE_TITLES, AUDIENCES, FRAMEWORKS, HORIZONS, INLINE_LIMIT, Analysis
 from specgen.diagnostics import Diagnostic
 from specgen.escape import anchor, code, external_link, front_matter
+from specgen.figures import number
 from specgen.filters import (
     HEALTH,
     asset_link,
@@ -52,7 +53,6 @@ from specgen.filters import (
     join,
     link,
     money,
-    number,
     page_link,
     plain,
     ref_links,

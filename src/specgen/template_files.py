@@ -26,7 +26,7 @@ from jinja2.loaders import split_template_path
 from specgen.diagnostics import Diagnostic
 from specgen.limits import Limits
 from specgen.reading import read_text
-from specgen.walk import MAX_DEPTH, walk
+from specgen.walk import TOO_DEEP, bounded, walk
 
 #: Folders whose files no template may ever be: git's own (credentials, hooks).
 _FORBIDDEN_PARTS = frozenset({".git"})
@@ -86,14 +86,7 @@ def template_problems(folder: Path, workspace: Path, max_bytes: int) -> list[Dia
     real_folder = folder.resolve()
     found: list[Diagnostic] = []
 
-    def descend(path: str, depth: int) -> bool:
-        if depth <= MAX_DEPTH:
-            return True
-        found.append(
-            Diagnostic.of("SG110", shown(Path(path)), f"folders nested more than {MAX_DEPTH} deep are not read")
-        )
-        return False
-
+    descend = bounded(lambda path: found.append(Diagnostic.of("SG110", shown(Path(path)), TOO_DEEP)))
     for root, dirs, files in walk(folder, descend):  # links to folders are listed, not followed
         for name in sorted([*dirs, *files]):
             path = Path(root, name)

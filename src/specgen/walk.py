@@ -16,6 +16,22 @@ from collections.abc import Callable, Iterator
 MAX_DEPTH = 32
 
 
+#: What a folder nested past :data:`MAX_DEPTH` is told.
+TOO_DEEP = f"folders nested more than {MAX_DEPTH} deep are not read"
+
+
+def bounded(report: Callable[[str], None]) -> Callable[[str, int], bool]:
+    """A ``descend`` for :func:`walk` that enters folders up to :data:`MAX_DEPTH` deep and reports each deeper one."""
+
+    def descend(path: str, depth: int) -> bool:
+        if depth <= MAX_DEPTH:
+            return True
+        report(path)
+        return False
+
+    return descend
+
+
 def walk(
     top: str | os.PathLike[str], descend: Callable[[str, int], bool] | None = None
 ) -> Iterator[tuple[str, list[str], list[str]]]:

@@ -271,12 +271,7 @@ class Analysis:
     def _work(self) -> list[Work]:
         """Every feature but those won't do, as capacity counts it (see :mod:`specgen.capacity`)."""
         return [
-            Work(
-                f.id,
-                f.release,
-                f.effort_weeks,
-                bool(f.requirements) and all(r.priority == "must" for r in f.requirements),
-            )
+            Work.of(f.id, f.release, f.effort_weeks, [r.priority for r in f.requirements])
             for f in self.ws.features.values()
             if f.status != "wont_do"
         ]
@@ -302,9 +297,8 @@ class Analysis:
         """Where the open features land in the upcoming releases, taken in CD3 order and in planned order."""
         releases = [(r.id, r.capacity_weeks or 0.0) for r in self.upcoming_capacity]
         work = {w.id: w for w in self._work}
-        cd3 = self.rankings["cd3"]
         orders = {
-            "cd3": [s.feature for s in cd3.ranked] + [s.feature for s in cd3.unscorable],
+            "cd3": [row.feature for row in self.backlog_rows],  # CD3 order, unscorable last
             "plan": sorted(self.backlog, key=self._plan_key),
         }
         return {name: fill([work[f.id] for f in order if f.id in work], releases) for name, order in orders.items()}

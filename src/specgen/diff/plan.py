@@ -22,7 +22,8 @@ from specgen.analysis.ranking import FRAMEWORKS
 from specgen.diff.changes import SLIP, Change, Importance, Section
 from specgen.diff.side import Side
 from specgen.diff.words import spoken
-from specgen.filters import money, number, plain
+from specgen.figures import number
+from specgen.filters import money, plain
 from specgen.kinds import natural_key
 from specgen.model import Feature, Release
 

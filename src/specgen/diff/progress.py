@@ -20,7 +20,8 @@ from specgen.diff.changes import Change, Importance, Section
 from specgen.diff.plan import Sides, pair
 from specgen.diff.side import Side
 from specgen.diff.words import same_words, spoken, word_diff
-from specgen.filters import number, plain
+from specgen.figures import number
+from specgen.filters import plain
 from specgen.model import KeyResult, Objective
 
 

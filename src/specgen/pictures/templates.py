@@ -11,14 +11,12 @@ from jinja2.runtime import Context
 from markupsafe import Markup
 
 from specgen import config
+from specgen.config import LANES
 from specgen.filters import relative
 from specgen.model import Feature, Objective, Workspace
 from specgen.pictures.graph import dependency_graph, neighbourhood
 from specgen.pictures.timeline import by_objective, by_team, timeline
 from specgen.pictures.trends import key_result_trends
-
-#: How ``timeline(lanes=...)`` may lane features.
-LANES = ("objective", "team")
 
 
 def _feature_links(context: Context) -> Callable[[str], str | None]:

@@ -13,7 +13,7 @@ import datetime as dt
 
 from markupsafe import Markup
 
-from specgen.filters import number
+from specgen.figures import number
 from specgen.model import KeyResult, Objective
 from specgen.pictures import svg
 from specgen.pictures.common import day, diamond

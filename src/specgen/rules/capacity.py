@@ -16,6 +16,7 @@ from collections.abc import Iterator, Sequence
 
 from specgen.capacity import MUST_SHARE, Load, Work, load
 from specgen.diagnostics import Diagnostic
+from specgen.figures import number
 from specgen.loader import Document
 
 #: Releases whose capacity still matters.
@@ -27,12 +28,10 @@ def capacity_rules(documents: Sequence[Document]) -> Iterator[Diagnostic]:
     work = [w for d in documents if d.kind.name == "feature" and (w := _work(d.data)) is not None]
     for doc in documents:
         data = doc.data
-        capacity = data.get("capacity_weeks")
-        if doc.kind.name != "release" or data.get("status") not in _UPCOMING or not isinstance(capacity, int | float):
+        capacity = _positive(data.get("capacity_weeks"))
+        if doc.kind.name != "release" or data.get("status") not in _UPCOMING or capacity is None:
             continue
-        if not _number(capacity):
-            continue
-        found = load(str(data.get("id")), float(capacity), work)
+        found = load(str(data.get("id")), capacity, work)
         if found.over:
             yield Diagnostic.of(
                 "SG323",
@@ -58,26 +57,17 @@ def _work(data: dict[str, object]) -> Work | None:
     ident, release = data.get("id"), data.get("release")
     if not isinstance(ident, str) or not isinstance(release, str) or data.get("status") == "wont_do":
         return None
-    effort = data.get("effort_weeks")
     requirements = data.get("requirements")
     listed = requirements if isinstance(requirements, list) else []
     priorities = [r.get("priority") for r in listed if isinstance(r, dict)]
-    return Work(
-        ident,
-        release,
-        float(effort) if _number(effort) else None,  # type: ignore[arg-type]  # _number checked it
-        bool(priorities) and all(p == "must" for p in priorities),
-    )
+    return Work.of(ident, release, _positive(data.get("effort_weeks")), priorities)
 
 
-def number(value: float | None, digits: int = 1) -> str:
-    """``12``, ``12.5``: as the pages write figures (rules do not import the pages' filters)."""
-    value = value or 0.0
-    return f"{int(value):,}" if float(value).is_integer() else f"{value:,.{digits}f}"
-
-
-def _number(value: object) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool) and value > 0
+def _positive(value: object) -> float | None:
+    """A number the schema let through as positive, as a float; ``None`` for anything else."""
+    if isinstance(value, int | float) and not isinstance(value, bool) and value > 0:
+        return float(value)
+    return None
 
 
 def _unsized(found: Load) -> str:

@@ -16,7 +16,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from specgen.charset import BIDI_CONTROLS, REFUSED
+from specgen.charset import unprintable
 from specgen.diagnostics import Diagnostic, Pointer
 from specgen.kinds import KINDS
 from specgen.schema.custom import NO_FIELDS, CustomFields, builtin_keys, pattern_problem
@@ -210,7 +210,7 @@ def _constraints(schema: dict[str, Any], kind_of: str | None, label: str, where:
 
 def _unprintable(text: str) -> bool:
     """Whether ``text`` holds what would drive a terminal (``specgen explain`` prints it) or reorder text."""
-    return any(c < " " or c in BIDI_CONTROLS for c in text) or REFUSED.search(text) is not None
+    return unprintable(text) is not None
 
 
 def _number(value: object) -> bool:

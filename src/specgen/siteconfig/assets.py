@@ -23,7 +23,7 @@ from pathlib import Path, PurePosixPath
 
 from specgen.diagnostics import Diagnostic
 from specgen.loader import shown_path
-from specgen.walk import MAX_DEPTH, walk
+from specgen.walk import TOO_DEEP, bounded, walk
 
 #: Where the assets land in the site: beside, never inside, the theme's own ``assets/``.
 SITE_FOLDER = "static"
@@ -113,14 +113,11 @@ def _walk(real_dir: Path, problems: list[Diagnostic], workspace: Path, assets_di
     """The files below ``real_dir``, sorted; links to folders are not followed (their targets are walked)."""
     found: list[Path] = []
 
-    def descend(path: str, depth: int) -> bool:
-        if depth <= MAX_DEPTH:
-            return True
+    def too_deep(path: str) -> None:
         shown = shown_path(assets_dir / Path(path).relative_to(real_dir), workspace)
-        problems.append(_problem("SG110", shown, f"folders nested more than {MAX_DEPTH} deep are not read"))
-        return False
+        problems.append(_problem("SG110", shown, TOO_DEEP))
 
-    for folder, dirs, files in walk(real_dir, descend):
+    for folder, dirs, files in walk(real_dir, bounded(too_deep)):
         kept = []
         for name in sorted(dirs):
             if name.startswith("."):
