@@ -85,17 +85,55 @@ class Network:
         return release.target_date if release else None
 
     @cached_property
+    def _open_in(self) -> dict[str, set[str]]:
+        """The open features of each release not shipped nor cancelled, by release ID."""
+        found: dict[str, set[str]] = {
+            rid: set() for rid, r in self.ws.releases.items() if r.status not in ("shipped", "cancelled")
+        }
+        for fid, f in self.ws.features.items():
+            if f.release in found and f.status in OPEN_STATUSES:
+                found[f.release].add(fid)
+        return found
+
+    @cached_property
+    def _edges_in(self) -> dict[str, list[tuple[str, str]]]:
+        """The edges between two open features of one such release, by release ID, in ID order."""
+        found: dict[str, list[tuple[str, str]]] = {}
+        for d, fid in self.edges:
+            rid = self.ws.features[fid].release
+            if rid in self._open_in and {d, fid} <= self._open_in[rid]:
+                found.setdefault(rid, []).append((d, fid))
+        return found
+
+    @cached_property
+    def _paths(self) -> dict[str, list[str]]:
+        """Critical paths worked out so far: a feature page needs its own release's only."""
+        return {}
+
+    def critical_of(self, rid: str | None) -> list[str]:
+        """The critical path of release ``rid`` (a chain of two or more), or ``[]``."""
+        if rid is None or rid not in self._open_in:
+            return []
+        if rid not in self._paths:
+            path = _longest(self._open_in[rid], self._edges_in.get(rid, []), self.ws)
+            self._paths[rid] = path if len(path) > 1 else []
+        return self._paths[rid]
+
+    @cached_property
     def critical(self) -> dict[str, list[str]]:
         """The critical path of each release not shipped nor cancelled, by release ID (chains of two or more)."""
-        paths: dict[str, list[str]] = {}
-        for rid, r in sorted(self.ws.releases.items(), key=lambda kv: natural_key(kv[0])):
-            if r.status in ("shipped", "cancelled"):
-                continue
-            members = {fid for fid, f in self.ws.features.items() if f.release == rid and f.status in OPEN_STATUSES}
-            path = _longest(members, [e for e in self.edges if e[0] in members and e[1] in members], self.ws)
-            if len(path) > 1:
-                paths[rid] = path
-        return paths
+        paths = {rid: self.critical_of(rid) for rid in sorted(self._open_in, key=natural_key)}
+        return {rid: path for rid, path in paths.items() if path}
+
+    def critical_release(self, fid: str) -> str | None:
+        """The release whose critical path ``fid`` is on, or ``None``."""
+        rid = self.ws.features[fid].release
+        return rid if fid in self.critical_of(rid) else None
+
+    def is_critical(self, pair: tuple[str, str]) -> bool:
+        """Whether the edge ``pair`` (dependency, dependent) is a step of its release's critical path."""
+        path = self.critical_of(self.ws.features[pair[1]].release)
+        return any(step == pair for step in itertools.pairwise(path))
 
     @cached_property
     def blockers(self) -> dict[str, list[str]]:
@@ -119,14 +157,6 @@ class Network:
         for d, fid in self.edges:
             found.setdefault(d, []).append(fid)
         return found
-
-    @cached_property
-    def on_critical(self) -> dict[str, str]:
-        return {fid: rid for rid, path in self.critical.items() for fid in path}
-
-    @cached_property
-    def critical_edges(self) -> set[tuple[str, str]]:
-        return {pair for path in self.critical.values() for pair in itertools.pairwise(path)}
 
 
 _networks: OrderedDict[int, tuple[Workspace, Network]] = OrderedDict()
@@ -195,7 +225,7 @@ def _edge_class(network: Network, pair: tuple[str, str]) -> str:
     cls = "sg-edge"
     if pair in network.blocking:
         cls += " sg-blocking" + (" sg-late" if network.blocking[pair] else "")
-    if pair in network.critical_edges:
+    if network.is_critical(pair):
         cls += " sg-critical"
     return cls
 
@@ -207,7 +237,7 @@ def _node_facts(network: Network, f: Feature) -> tuple[str, str]:
     if blockers:
         extra += " sg-blocked"
         notes.append("blocked by " + ", ".join(blockers))
-    release = network.on_critical.get(f.id)
+    release = network.critical_release(f.id)
     if release:
         extra += " sg-critical"
         notes.append(f"on the critical path of {release}")
@@ -259,7 +289,7 @@ def dependency_graph(ws: Workspace, *, href: Href | None = None, index: str | No
     for rid, path in network.critical.items():
         desc.append(f"Critical path of {rid}: {' then '.join(path)}.")
     picture = svg.Svg(width, height, svg.digest("graph", *sorted(nodes), *edges), title, " ".join(desc))
-    for pair in sorted(edges, key=lambda e: (e in network.blocking, e in network.critical_edges)):
+    for pair in sorted(edges, key=lambda e: (e in network.blocking, network.is_critical(e))):
         (ax, ay), (bx, by) = corner(pair[0]), corner(pair[1])
         _edge(picture, (ax + NODE_W, ay + NODE_H / 2), (bx, by + NODE_H / 2), _edge_class(network, pair))
     for fid in sorted(nodes, key=natural_key):
